@@ -1,0 +1,36 @@
+// Package fsrs implements FSRS-6, the Free Spaced Repetition Scheduler used
+// by Anki since 23.10, as a pure Go port of the ts-fsrs 5.4.2 reference
+// scheduler (its default "basic" scheduler with learning steps).
+//
+// A Scheduler is built from Parameters (21 weights, desired retention,
+// maximum interval, learning and relearning steps, optional fuzz). Weight
+// sets from FSRS-4.5 (17 weights) and FSRS-5 (19) are migrated, and all
+// weights are clamped to their ranges, exactly as ts-fsrs does. Next turns
+// a Card and a Rating into the next Card and a ReviewLog; Preview returns
+// all four outcomes; Retrievability gives the probability of recall now.
+//
+// Conventions taken from ts-fsrs, so that results agree with it:
+//   - elapsed days between reviews are counted in UTC calendar days (a
+//     review at 23:59 and one at 00:01 are one day apart); a review on the
+//     same UTC day uses the short-term (same-day) stability formula, and a
+//     review dated before the previous one counts as 0 days;
+//   - Retrievability counts whole 24-hour periods since the last review;
+//   - intermediate values are rounded to 8 decimals where ts-fsrs rounds.
+//
+// Stability stays within [0.001, 36500] days and difficulty within [1, 10];
+// no input yields NaN or Inf.
+//
+// # Reference vectors
+//
+// testdata/tsfsrs_vectors.json holds 1,200 random review sequences (random
+// weights, retentions, steps, gaps from minutes to years, fuzz on and off)
+// and 300 weight migrations, replayed through ts-fsrs 5.4.2; the tests
+// compare every review. To regenerate it (needs node and npm):
+//
+//	cd app/learner/fsrs/testdata/gen
+//	npm ci            # installs ts-fsrs 5.4.2 into node_modules (not committed)
+//	node gen_vectors.mjs
+//
+// The generator is seeded, so an unchanged ts-fsrs reproduces the file
+// byte for byte.
+package fsrs
