@@ -1,0 +1,158 @@
+// Package cli is the composition root of the `tidbit` command line: it
+// parses commands and flags, resolves paths, opens the store through
+// app/core and wires the pieces each command needs. Commands get their
+// input, output, environment and clock from Deps, so tests drive the real
+// commands in-process with no globals.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tidbit-learn/tidbit/app/core"
+	"github.com/tidbit-learn/tidbit/app/paths"
+	"github.com/tidbit-learn/tidbit/app/store"
+)
+
+// Deps is everything the CLI takes from the outside world.
+type Deps struct {
+	In       io.Reader
+	Out, Err io.Writer
+	Env      paths.Env
+	Now      func() time.Time
+	Loc      *time.Location
+	Version  string
+}
+
+// OSDeps are the real process's.
+func OSDeps(version string) Deps {
+	return Deps{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Env: paths.OS(), Now: time.Now, Loc: time.Local, Version: version}
+}
+
+// Exit codes.
+const (
+	ExitOK    = 0
+	ExitError = 1
+	ExitUsage = 2
+	// ExitBusy: another `tidbit learn` holds the session lock.
+	ExitBusy = 3
+)
+
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+var errLocked = errors.New("locked")
+
+type cli struct {
+	Deps
+	dataDir string
+}
+
+// Main runs the command line and returns the process exit code.
+func Main(args []string, d Deps) int {
+	c := &cli{Deps: d}
+	root := c.root()
+	root.SetArgs(args)
+	root.SetIn(d.In)
+	root.SetOut(d.Out)
+	root.SetErr(d.Err)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	fmt.Fprintf(d.Err, "tidbit: %v\n", err)
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	if isUsage(err) {
+		fmt.Fprintln(d.Err, "Run 'tidbit --help' for usage.")
+		return ExitUsage
+	}
+	return ExitError
+}
+
+type usageError struct{ error }
+
+func isUsage(err error) bool {
+	var u usageError
+	return errors.As(err, &u)
+}
+
+func (c *cli) root() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "tidbit",
+		Short: "Just-in-time micro-learning from your system tray",
+		Long: `Tidbit offers three-minute lessons, short quizzes and spaced reviews at the
+right moments of your day, and learns what you know and what you don't.
+Everything stays on this machine.
+
+With no command, tidbit starts the tray app.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return &exitError{code: ExitError, err: errors.New("the tray app is not built yet (it arrives with the desktop feature); " +
+				"meanwhile `tidbit learn` runs a lesson in this terminal")}
+		},
+	}
+	root.PersistentFlags().StringVar(&c.dataDir, "data-dir", "", "folder for Tidbit's data (default: $TIDBIT_HOME, else the XDG data folder)")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(c.learnCmd(), c.importCmd(), c.exportCmd(), c.libraryCmd(), c.statsCmd(), c.doctorCmd(),
+		c.versionCmd(), c.skillsCmd())
+	for _, sub := range root.Commands() {
+		if sub.Args == nil {
+			sub.Args = cobra.NoArgs
+		}
+		args := sub.Args
+		sub.Args = func(cmd *cobra.Command, a []string) error {
+			if err := args(cmd, a); err != nil {
+				return usageError{err}
+			}
+			return nil
+		}
+	}
+	return root
+}
+
+func (c *cli) paths() (paths.Paths, error) {
+	return paths.Resolve(c.dataDir, c.Env)
+}
+
+// open opens the app state for a command.
+func (c *cli) open(ctx context.Context, opts core.Options) (*core.App, error) {
+	p, err := c.paths()
+	if err != nil {
+		return nil, err
+	}
+	if opts.Store.Now == nil {
+		opts.Store.Now = c.Now
+	}
+	return core.Open(ctx, p, opts)
+}
+
+func (c *cli) versionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version of Tidbit and of its database schema",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fmt.Fprintf(c.Out, "tidbit %s (database schema %d)\n", c.Version, store.SchemaVersion())
+			return nil
+		},
+	}
+}

@@ -1,0 +1,305 @@
+// Package learn runs a micro-session in a terminal: the next lesson, its
+// quiz answered with number keys, the explanation of every answer, and a
+// durable record of each answer as it is given. It reads lines, so it works
+// over SSH, in a pipe and in tests, with no display.
+package learn
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/tidbit-learn/tidbit/app/store"
+	"github.com/tidbit-learn/tidbit/assets"
+)
+
+// Session is one terminal micro-session.
+type Session struct {
+	Store    *store.Store
+	Taxonomy *assets.Taxonomy
+	Picker   Picker
+	In       io.Reader
+	Out      io.Writer
+	Now      func() time.Time
+	NewID    func() string // nil: random UUIDs
+	Width    int           // text width; 0 means 78
+	Source   string        // recorded with the attempt ("cli")
+}
+
+// Result says what happened.
+type Result struct {
+	LessonID  string
+	AttemptID string
+	Outcome   string // completed, abandoned
+	Answered  int
+	Correct   int
+}
+
+// errQuit is the learner typing q.
+var errQuit = errors.New("quit")
+
+// Run picks the next lesson (or lessonID when not empty) and runs it.
+func (s *Session) Run(ctx context.Context, lessonID string) (Result, error) {
+	if s.NewID == nil {
+		s.NewID = func() string { return uuid.NewString() }
+	}
+	if s.Width == 0 {
+		s.Width = 78
+	}
+	reason := ""
+	if lessonID == "" {
+		p, err := s.Picker.Next(ctx)
+		if err != nil {
+			return Result{}, err
+		}
+		lessonID, reason = p.LessonID, p.Reason
+	}
+	l, err := s.Store.Lesson(ctx, lessonID)
+	if err != nil {
+		return Result{}, err
+	}
+	in := bufio.NewReader(s.In)
+	res := Result{LessonID: l.ID, AttemptID: s.NewID(), Outcome: "abandoned"}
+	started := s.Now()
+	if err := s.Store.StartAttempt(ctx, store.Attempt{ID: res.AttemptID, LessonID: l.ID, Kind: "lesson", StartedAt: started, Source: s.Source}); err != nil {
+		return res, err
+	}
+	s.showLesson(l, reason)
+	err = s.quiz(ctx, in, l, &res)
+	if err == nil && l.Reflection != nil {
+		err = s.reflect(ctx, in, l, res.AttemptID)
+	}
+	switch {
+	case err == nil:
+		res.Outcome = "completed"
+	case errors.Is(err, errQuit), errors.Is(err, io.EOF):
+		fmt.Fprintln(s.Out, "\nStopped. Your answers so far are saved.")
+	default:
+		return res, err
+	}
+	fin := store.AttemptResult{AttemptID: res.AttemptID, FinishedAt: s.Now(), Outcome: res.Outcome,
+		Seconds: int(s.Now().Sub(started).Seconds()), Correct: res.Correct, Answered: res.Answered}
+	if err := s.Store.FinishAttempt(ctx, fin); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+func (s *Session) rule() { fmt.Fprintln(s.Out, strings.Repeat("─", min(s.Width, 60))) }
+
+func (s *Session) showLesson(l store.Lesson, reason string) {
+	var skills []string
+	for _, id := range l.Skills {
+		if sk, ok := s.Taxonomy.Skill(id); ok {
+			skills = append(skills, sk.Name)
+		} else {
+			skills = append(skills, id)
+		}
+	}
+	fmt.Fprintf(s.Out, "\n%s\n", l.Title)
+	fmt.Fprintf(s.Out, "%d min · %s · %s\n", l.Minutes, strings.Join(skills, ", "), l.Kind)
+	if reason != "" {
+		fmt.Fprintf(s.Out, "Why this: %s\n", reason)
+	}
+	s.rule()
+	fmt.Fprintln(s.Out, Render(l.Body, s.Width))
+	s.rule()
+}
+
+func (s *Session) quiz(ctx context.Context, in *bufio.Reader, l store.Lesson, res *Result) error {
+	if len(l.Questions) == 0 {
+		return nil
+	}
+	fmt.Fprintf(s.Out, "Press Enter for the quiz (%d questions), or q then Enter to stop.\n", len(l.Questions))
+	line, err := readLine(in)
+	if err != nil {
+		return err
+	}
+	if isQuit(line) {
+		return errQuit
+	}
+	var missed []string
+	for i, q := range l.Questions {
+		fmt.Fprintf(s.Out, "\nQuestion %d of %d%s\n%s\n", i+1, len(l.Questions), hint(q.Type), wrap(q.Prompt, s.Width, ""))
+		for j, o := range q.Options {
+			fmt.Fprintf(s.Out, "  %d) %s\n", j+1, o.Text)
+		}
+		asked := s.Now()
+		chosen, err := s.ask(in, q)
+		if err != nil {
+			return err
+		}
+		ok := isCorrect(q, chosen)
+		if err := s.Store.RecordAnswer(ctx, store.Answer{ID: s.NewID(), AttemptID: res.AttemptID, QuestionID: q.ID,
+			QuestionHash: q.ContentHash, Chosen: chosen, Correct: ok, AnsweredAt: s.Now(), Duration: s.Now().Sub(asked)}); err != nil {
+			return err
+		}
+		res.Answered++
+		if ok {
+			res.Correct++
+		} else {
+			missed = append(missed, strconv.Itoa(i+1))
+		}
+		s.feedback(q, chosen, ok)
+	}
+	fmt.Fprintf(s.Out, "\nYou got %d of %d right.", res.Correct, res.Answered)
+	if len(missed) > 0 {
+		fmt.Fprintf(s.Out, " Worth another look: question %s.", strings.Join(missed, ", "))
+	}
+	fmt.Fprintln(s.Out, " Saved.")
+	return nil
+}
+
+func hint(typ string) string {
+	switch typ {
+	case "multiple":
+		return " (choose all that apply, e.g. 1 3)"
+	case "truefalse":
+		return " (true or false)"
+	}
+	return " (choose one)"
+}
+
+// ask reads until it gets a valid choice, q, or the end of input.
+func (s *Session) ask(in *bufio.Reader, q store.Question) ([]int, error) {
+	for {
+		fmt.Fprint(s.Out, "> ")
+		line, err := readLine(in)
+		if err != nil {
+			return nil, err
+		}
+		if isQuit(line) {
+			return nil, errQuit
+		}
+		chosen, perr := ParseChoice(line, len(q.Options), q.Type == "multiple")
+		if perr == nil {
+			return chosen, nil
+		}
+		fmt.Fprintf(s.Out, "%v\n", perr)
+	}
+}
+
+// ParseChoice reads "2", "1 3", "1,3" or "13" (when there are fewer than ten
+// options) into sorted 0-based indexes.
+func ParseChoice(line string, n int, multi bool) ([]int, error) {
+	line = strings.TrimSpace(line)
+	if line == "" {
+		return nil, fmt.Errorf("Type a number from 1 to %d (or q to stop).", n)
+	}
+	fields := strings.FieldsFunc(line, func(r rune) bool { return r == ' ' || r == ',' || r == ';' })
+	if len(fields) == 1 && len(fields[0]) > 1 && n < 10 && multi {
+		fields = strings.Split(fields[0], "")
+	}
+	seen := map[int]bool{}
+	var out []int
+	for _, f := range fields {
+		v, err := strconv.Atoi(f)
+		if err != nil || v < 1 || v > n {
+			return nil, fmt.Errorf("%q is not an option: type a number from 1 to %d.", f, n)
+		}
+		if !seen[v-1] {
+			seen[v-1] = true
+			out = append(out, v-1)
+		}
+	}
+	if !multi && len(out) != 1 {
+		return nil, fmt.Errorf("Choose just one option, 1 to %d.", n)
+	}
+	sort.Ints(out)
+	return out, nil
+}
+
+func isCorrect(q store.Question, chosen []int) bool {
+	want := map[int]bool{}
+	for i, o := range q.Options {
+		if o.Correct {
+			want[i] = true
+		}
+	}
+	if len(want) != len(chosen) {
+		return false
+	}
+	for _, c := range chosen {
+		if !want[c] {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Session) feedback(q store.Question, chosen []int, ok bool) {
+	if ok {
+		fmt.Fprintln(s.Out, "✓ Right.")
+	} else {
+		fmt.Fprintln(s.Out, "✗ Not quite.")
+	}
+	picked := map[int]bool{}
+	for _, c := range chosen {
+		picked[c] = true
+		fmt.Fprintln(s.Out, wrap(fmt.Sprintf("You chose %d) %s — %s", c+1, q.Options[c].Text, q.Options[c].Why), s.Width, "   "))
+	}
+	if !ok {
+		for i, o := range q.Options {
+			if o.Correct && !picked[i] {
+				fmt.Fprintln(s.Out, wrap(fmt.Sprintf("Right answer %d) %s — %s", i+1, o.Text, o.Why), s.Width, "   "))
+			}
+		}
+	}
+}
+
+func (s *Session) reflect(ctx context.Context, in *bufio.Reader, l store.Lesson, attemptID string) error {
+	r := l.Reflection
+	fmt.Fprintf(s.Out, "\nYour turn\n%s\n", wrap(r.Prompt, s.Width, ""))
+	fmt.Fprintln(s.Out, "Write your answer on one or more lines; an empty line ends it (just Enter to skip).")
+	var lines []string
+	for {
+		fmt.Fprint(s.Out, "> ")
+		line, err := readLine(in)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		if strings.TrimSpace(line) == "" || errors.Is(err, io.EOF) {
+			if line != "" {
+				lines = append(lines, line)
+			}
+			break
+		}
+		lines = append(lines, line)
+	}
+	text := strings.TrimSpace(strings.Join(lines, "\n"))
+	if text != "" {
+		if err := s.Store.RecordReflection(ctx, store.ReflectionAnswer{ID: s.NewID(), AttemptID: attemptID, LessonID: l.ID,
+			Text: text, AnsweredAt: s.Now()}); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(s.Out, "\nA model answer\n%s\n", wrap(r.ModelAnswer, s.Width, ""))
+	if len(r.Rubric) > 0 {
+		fmt.Fprintln(s.Out, "\nA good answer:")
+		for _, p := range r.Rubric {
+			fmt.Fprintln(s.Out, wrap("- "+p, s.Width, "  "))
+		}
+	}
+	return nil
+}
+
+func readLine(in *bufio.Reader) (string, error) {
+	line, err := in.ReadString('\n')
+	if err != nil && (line == "" || !errors.Is(err, io.EOF)) {
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func isQuit(line string) bool {
+	l := strings.ToLower(strings.TrimSpace(line))
+	return l == "q" || l == "quit"
+}

@@ -1,0 +1,16 @@
+// Command tidbit is Tidbit's command line and, with no command, its tray
+// app. All wiring lives in app/cli; main only hands over the process.
+package main
+
+import (
+	"os"
+
+	"github.com/tidbit-learn/tidbit/app/cli"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	os.Exit(cli.Main(os.Args[1:], cli.OSDeps(version)))
+}
