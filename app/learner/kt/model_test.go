@@ -310,6 +310,7 @@ func TestStateJSONRoundTrip(t *testing.T) {
 	for _, tc := range []struct{ name, in string }{
 		{"not JSON", "["},
 		{"negative count", `{"right":-1}`},
+		{"count beyond 2^40", `{"skills":{"3":{"wrong":9223372036854775807}}}`},
 		{"recent_n beyond window", `{"recent_n":65}`},
 		{"skill recent_n beyond its answers", `{"skills":{"3":{"right":1,"wrong":0,"recent_n":2}}}`},
 	} {
@@ -538,4 +539,56 @@ func TestSplitStudents(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzLoadModel: no model file may panic the decoder or, once accepted,
+// produce a prediction outside [1e-6, 1-1e-6].
+func FuzzLoadModel(f *testing.F) {
+	good, err := json.Marshal(DefaultModel())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(string(good))
+	f.Add(`{"format":"tidbit-kt-lr/1","skill_window":16,"overall_window":64,"weights":{}}`)
+	f.Add(strings.Replace(string(good), `"bias":0.4`, `"bias":1e308`, 1))
+	f.Add(strings.Replace(string(good), `"skills":{}`, `"skills":{"1":{"easiness":-1e308,"right_rate":1e308}}`, 1))
+	f.Fuzz(func(t *testing.T, in string) {
+		m, err := LoadModel(strings.NewReader(in))
+		if err != nil {
+			return
+		}
+		st := m.NewState()
+		for _, id := range append(m.SkillIDs(), "x") {
+			st.Update(id, true)
+			p := st.Predict(id)
+			if !(p.P >= pMin && p.P <= pMax) || !finite(p.Std) || !finite(p.Logit) {
+				t.Fatalf("skill %q: prediction %+v", id, p)
+			}
+		}
+	})
+}
+
+// FuzzRestoreState: a saved learner state may be corrupt; decoding must
+// fail cleanly or give finite predictions.
+func FuzzRestoreState(f *testing.F) {
+	f.Add(`{"skills":{"3":{"right":2,"wrong":1,"recent":5,"recent_n":3}},"right":2,"wrong":1,"recent":5,"recent_n":3,"has_last":true,"last_skill":"3","last_correct":true}`)
+	f.Add(`{"right":-1}`)
+	f.Add(`{"recent_n":65}`)
+	f.Add(`{"skills":{"3":{"right":1,"wrong":0,"recent_n":2}}}`)
+	f.Add(`{"skills":{"":{"right":9223372036854775807,"wrong":9223372036854775807}}}`)
+	m := DefaultModel()
+	f.Fuzz(func(t *testing.T, in string) {
+		st, err := m.RestoreState([]byte(in))
+		if err != nil {
+			return
+		}
+		for _, id := range append(st.Practised(), "new") {
+			p := st.Predict(id)
+			st.Update(id, false)
+			q := st.Predict(id)
+			if !(p.P >= pMin && p.P <= pMax && q.P >= pMin && q.P <= pMax) || !finite(p.Std) || !finite(q.Std) {
+				t.Fatalf("skill %q: predictions %+v, %+v", id, p, q)
+			}
+		}
+	})
 }

@@ -13,6 +13,9 @@ import (
 const (
 	maxSkillWindow   = 16 // bits in SkillStat.Recent
 	maxOverallWindow = 64 // bits in State.Recent
+	// maxCount caps every counter (a trillion answers), so sums of counts
+	// cannot overflow whatever a restored state contains.
+	maxCount = 1 << 40
 )
 
 // SkillStat is what a learner's State remembers about one skill.
@@ -49,12 +52,12 @@ func (s *State) Update(skill string, correct bool) {
 	st := s.Skills[skill]
 	var bit uint16
 	if correct {
-		st.Right++
-		s.Right++
+		st.Right = min(st.Right+1, maxCount)
+		s.Right = min(s.Right+1, maxCount)
 		bit = 1
 	} else {
-		st.Wrong++
-		s.Wrong++
+		st.Wrong = min(st.Wrong+1, maxCount)
+		s.Wrong = min(s.Wrong+1, maxCount)
 	}
 	st.Recent = st.Recent<<1 | bit
 	if st.RecentN < maxSkillWindow {
@@ -214,11 +217,11 @@ func (m *Model) RestoreState(data []byte) (*State, error) {
 }
 
 func (s *State) validate() error {
-	if s.Right < 0 || s.Wrong < 0 || s.RecentN < 0 || s.RecentN > maxOverallWindow {
+	if s.Right < 0 || s.Wrong < 0 || s.Right > maxCount || s.Wrong > maxCount || s.RecentN < 0 || s.RecentN > maxOverallWindow {
 		return fmt.Errorf("overall counts out of range (right %d, wrong %d, recent_n %d)", s.Right, s.Wrong, s.RecentN)
 	}
 	for k, st := range s.Skills {
-		if st.Right < 0 || st.Wrong < 0 || st.RecentN < 0 || st.RecentN > maxSkillWindow || st.RecentN > st.Right+st.Wrong {
+		if st.Right < 0 || st.Wrong < 0 || st.Right > maxCount || st.Wrong > maxCount || st.RecentN < 0 || st.RecentN > maxSkillWindow || st.RecentN > st.Right+st.Wrong {
 			return fmt.Errorf("skill %q: counts out of range (right %d, wrong %d, recent_n %d)", k, st.Right, st.Wrong, st.RecentN)
 		}
 	}
