@@ -592,3 +592,39 @@ func FuzzRestoreState(f *testing.F) {
 		}
 	})
 }
+
+// TestMultiSkillRows: with MultiSkill 1 every question is written as two
+// rows on different skills with the same correctness, as in the DKT export
+// of ASSISTments.
+func TestMultiSkillRows(t *testing.T) {
+	s := Generate(SynthConfig{Seed: 2, Students: 30, MultiSkill: 1})
+	for u, sq := range s.Sequences {
+		if len(sq.Answers)%2 != 0 || len(s.TrueP[u]) != len(sq.Answers) {
+			t.Fatalf("student %d: %d rows, %d probabilities", u, len(sq.Answers), len(s.TrueP[u]))
+		}
+		for i := 0; i < len(sq.Answers); i += 2 {
+			a, b := sq.Answers[i], sq.Answers[i+1]
+			if a.Skill == b.Skill || a.Correct != b.Correct || s.TrueP[u][i] != s.TrueP[u][i+1] {
+				t.Fatalf("student %d rows %d-%d are not a duplicate pair: %+v %+v", u, i, i+1, a, b)
+			}
+		}
+	}
+}
+
+// TestDuplicateRowsAreLearned: when multi-skill answers are duplicated, the
+// "previous answer on another skill" weight must pick the copy up, which
+// the per-skill baselines cannot.
+func TestDuplicateRowsAreLearned(t *testing.T) {
+	s := Generate(SynthConfig{Seed: 8, MultiSkill: 0.3})
+	train, test := SplitStudents(s.Sequences, 0.25)
+	rep, m, err := Compare(train, test, FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w, _ := m.Weight("other_last"); w < 0.5 {
+		t.Errorf("other_last weight %.3f, want > 0.5", w)
+	}
+	if model, record := rep.Rows[2].AUC, rep.Rows[1].AUC; model < record+0.08 {
+		t.Errorf("model AUC %.4f, prior+record %.4f: duplicates not exploited", model, record)
+	}
+}

@@ -27,6 +27,11 @@ type SynthConfig struct {
 	// drawn uniformly from [LearnMin, LearnMax] [0.1, 0.4]; a wrong answer
 	// teaches half as much.
 	LearnMin, LearnMax float64
+	// MultiSkill is the probability [0] that a question also exercises a
+	// second, random skill. Like the DKT export of ASSISTments, such an
+	// answer is written twice: the row for the assignment's skill, then a row
+	// for the other skill with the same correctness. Both skills learn.
+	MultiSkill float64
 }
 
 func (c SynthConfig) withDefaults() SynthConfig {
@@ -50,6 +55,10 @@ func (c SynthConfig) withDefaults() SynthConfig {
 	deff(&c.StudentSkillSD, 0.5)
 	deff(&c.LearnMin, 0.1)
 	deff(&c.LearnMax, 0.4)
+	if !(c.MultiSkill > 0) {
+		c.MultiSkill = 0
+	}
+	c.MultiSkill = min(c.MultiSkill, 1)
 	if c.LearnMax < c.LearnMin {
 		c.LearnMax = c.LearnMin
 	}
@@ -58,9 +67,11 @@ func (c SynthConfig) withDefaults() SynthConfig {
 
 // Synthetic is generated data with its hidden ground truth.
 type Synthetic struct {
-	Config     SynthConfig
-	Sequences  []Sequence  // one per student, in student order
-	TrueP      [][]float64 // TrueP[u][i]: the probability used to draw answer i of student u
+	Config    SynthConfig
+	Sequences []Sequence // one per student, in student order
+	// TrueP[u][i] is the probability used to draw answer i of student u; a
+	// duplicated multi-skill row repeats the probability of the row it copies.
+	TrueP      [][]float64
 	Ability    []float64   // per student
 	Difficulty []float64   // per skill index
 	Learn      []float64   // per skill index: logit gain per right answer
@@ -99,12 +110,24 @@ func Generate(cfg SynthConfig) *Synthetic {
 				right := rng.Float64() < p
 				seq.Answers = append(seq.Answers, Answer{Skill: ids[k], Correct: right})
 				probs = append(probs, p)
+				learned := []int{k}
+				if cfg.MultiSkill > 0 && cfg.Skills > 1 && rng.Float64() < cfg.MultiSkill {
+					other := (k + 1 + rng.IntN(cfg.Skills-1)) % cfg.Skills
+					seq.Answers = append(seq.Answers, Answer{Skill: ids[other], Correct: right})
+					probs = append(probs, p)
+					learned = append(learned, other)
+				}
 				if right {
 					run++
-					practice[k] += s.Learn[k]
 				} else {
 					run = 0
-					practice[k] += s.Learn[k] / 2
+				}
+				for _, j := range learned {
+					if right {
+						practice[j] += s.Learn[j]
+					} else {
+						practice[j] += s.Learn[j] / 2
+					}
 				}
 			}
 		}
