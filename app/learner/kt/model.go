@@ -23,6 +23,8 @@ const (
 	fLastSkill   // +1/-1 last answer on the skill, 0 if none
 	fLastOther   // +1/-1 the previous answer when it was on another skill, else 0
 	fRecentAll   // (right - wrong) among the last OverallWindow answers / OverallWindow
+	fSkillTries  // log(1 + answers on the skill), Best-LR's "attempts"
+	fAllTries    // log(1 + answers on all skills)
 	numFeatures
 )
 
@@ -30,6 +32,7 @@ const (
 var FeatureNames = [numFeatures]string{
 	"bias", "skill_right_log", "skill_wrong_log", "all_right_log", "all_wrong_log",
 	"skill_recent_right", "skill_recent_wrong", "skill_last", "other_last", "all_recent",
+	"skill_tries_log", "all_tries_log",
 }
 
 // ModelFormat identifies the JSON layout written by Model.MarshalJSON.
@@ -180,8 +183,8 @@ type Explanation struct {
 
 // factorOf maps a feature to its group in Explanation.Factors.
 var factorOf = [numFeatures]int{
-	fBias: 0, fSkillRight: 1, fSkillWrong: 1, fRecentRight: 2, fRecentWrong: 2, fLastSkill: 2,
-	fAllRight: 3, fAllWrong: 3, fRecentAll: 3, fLastOther: 3,
+	fBias: 0, fSkillRight: 1, fSkillWrong: 1, fSkillTries: 1, fRecentRight: 2, fRecentWrong: 2, fLastSkill: 2,
+	fAllRight: 3, fAllWrong: 3, fAllTries: 3, fRecentAll: 3, fLastOther: 3,
 }
 
 var factorNames = [4]string{"skill baseline", "practice on skill", "recent on skill", "overall record"}

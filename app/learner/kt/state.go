@@ -148,6 +148,8 @@ func (m *Model) features(s *State, skill string, x *[numFeatures]float64) SkillS
 	x[fSkillWrong] = log1pInt(st.Wrong)
 	x[fAllRight] = log1pInt(s.Right)
 	x[fAllWrong] = log1pInt(s.Wrong)
+	x[fSkillTries] = log1pInt(st.Right + st.Wrong)
+	x[fAllTries] = log1pInt(s.Right + s.Wrong)
 	k := min(st.RecentN, m.skillWindow)
 	r := bits.OnesCount16(st.Recent & uint16(1<<k-1))
 	x[fRecentRight] = float64(r)
