@@ -20,6 +20,13 @@
 // Stability stays within [0.001, 36500] days and difficulty within [1, 10];
 // no input yields NaN or Inf.
 //
+// Fit estimates the 21 weights from a learner's own review histories
+// (HistoryFromReviews builds them from review times), the way the fsrs-rs
+// optimizer does: initial stabilities from first reviews, then Adam on the
+// log loss with a cosine-annealed learning rate, L2 regularization towards
+// the start and clamping to WeightRanges after every step. LogLoss scores
+// any weight set on such histories.
+//
 // # Reference vectors
 //
 // testdata/tsfsrs_vectors.json holds 1,200 random review sequences (random
@@ -27,10 +34,16 @@
 // and 300 weight migrations, replayed through ts-fsrs 5.4.2; the tests
 // compare every review. To regenerate it (needs node and npm):
 //
-//	cd app/learner/fsrs/testdata/gen
-//	npm ci            # installs ts-fsrs 5.4.2 into node_modules (not committed)
-//	node gen_vectors.mjs
+//	app/learner/fsrs/testdata/gen/install.sh   # ts-fsrs 5.4.2 into node_modules (not committed)
+//	cd app/learner/fsrs/testdata/gen && node gen_vectors.mjs
 //
 // The generator is seeded, so an unchanged ts-fsrs reproduces the file
 // byte for byte.
+//
+// TestFitAgainstFSRSRS runs the fsrs-rs optimizer (npm
+// @open-spaced-repetition/binding 0.5.0, through testdata/gen/fit_binding.mjs)
+// on simulated histories and requires Fit's weights to reach a log loss
+// within 2 % of fsrs-rs's. It needs node >= 20 and
+// testdata/gen/install.sh (which installs both npm packages into
+// testdata/gen/node_modules); without them it is skipped, unless CI=true.
 package fsrs

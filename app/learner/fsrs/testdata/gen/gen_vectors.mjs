@@ -2,7 +2,7 @@
 // through ts-fsrs 5.4.2 (the FSRS-6 reference scheduler), which the Go tests
 // in app/learner/fsrs compare against step by step.
 //
-//   cd app/learner/fsrs/testdata/gen && npm ci && node gen_vectors.mjs
+//   app/learner/fsrs/testdata/gen/install.sh && cd app/learner/fsrs/testdata/gen && node gen_vectors.mjs
 //
 // The output is deterministic: every random choice comes from a seeded PRNG,
 // and ts-fsrs itself is deterministic (its fuzz is seeded from card data).
