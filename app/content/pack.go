@@ -408,6 +408,12 @@ func parseYAML(name string, data []byte, offset int, e *Error) (*yaml.Node, bool
 	return root.Content[0], true
 }
 
+var parserProblems = []string{
+	"did not find expected key", "did not find expected '-' indicator", "did not find expected ',' or ']'",
+	"did not find expected ',' or '}'", "did not find expected node content", "did not find expected <document start>",
+	"found a tab character that violates indentation",
+}
+
 var yamlLineRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 func yamlErrLine(err error) (int, string) {
@@ -416,6 +422,15 @@ func yamlErrLine(err error) (int, string) {
 		return 0, strings.TrimPrefix(err.Error(), "yaml: ")
 	}
 	n, _ := strconv.Atoi(m[1])
+	// yaml.v3 numbers scanner errors from 1 but parser errors from 0 (it
+	// reports the parser's 0-based mark without adding one); the parser's
+	// messages are these.
+	for _, p := range parserProblems {
+		if strings.HasPrefix(m[2], p) {
+			n++
+			break
+		}
+	}
 	return n, "YAML: " + m[2]
 }
 
