@@ -2,6 +2,7 @@ package content
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -126,6 +127,10 @@ func (r reader) strList(m map[string]entry, key string) ([]string, []int, bool) 
 	}
 	return out, lines, true
 }
+
+// questionID may be as short as one character ("q1" and "a" both read
+// fine inside a lesson); lesson ids are global and get assets.IDPattern.
+var questionID = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
 
 var (
 	lessonKeys     = []string{"id", "title", "skills", "level", "minutes", "kind", "prerequisites", "reflection", "questions"}
@@ -277,8 +282,8 @@ func parseQuestions(r reader, lessonID string, n *yaml.Node) []store.Question {
 		}
 		q := store.Question{LessonID: lessonID, Ord: i}
 		if id, line, ok := r.str(m, "id", true); ok {
-			if !assets.IDPattern.MatchString(id) {
-				r.add(line, fmt.Sprintf("question id %q: use lowercase letters, digits and '-'", id))
+			if !questionID.MatchString(id) {
+				r.add(line, fmt.Sprintf("question id %q: use 1-64 lowercase letters, digits and '-'", id))
 			}
 			if prev, dup := ids[id]; dup {
 				r.add(line, fmt.Sprintf("question id %q is used twice in this lesson (first on line %d)", id, prev))

@@ -54,7 +54,13 @@ func (s *Store) Export(ctx context.Context) (*Backup, error) {
 	}
 	b := &Backup{Format: BackupFormat, Schema: v, CreatedAt: s.now().UTC(), Tables: map[string][]map[string]any{}}
 	for _, t := range backupTables {
-		rows, err := tx.QueryContext(ctx, "SELECT * FROM "+t.name+" ORDER BY rowid")
+		_, pk, err := tableColumns(ctx, tx, t.name)
+		if err != nil {
+			return nil, err
+		}
+		// Ordered by key, not rowid: two stores holding the same facts
+		// export the same bytes whatever order they were written in.
+		rows, err := tx.QueryContext(ctx, "SELECT * FROM "+t.name+" ORDER BY "+strings.Join(pk, ", "))
 		if err != nil {
 			return nil, fmt.Errorf("reading %s: %w", t.name, err)
 		}

@@ -102,9 +102,14 @@ func (s *Store) SyncTaxonomy(ctx context.Context, tax *assets.Taxonomy) error {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM role_skills WHERE role_id = ?`, r.ID); err != nil {
 				return err
 			}
-			for skill, level := range r.Skills {
+			skills := make([]string, 0, len(r.Skills))
+			for skill := range r.Skills {
+				skills = append(skills, skill)
+			}
+			sort.Strings(skills)
+			for _, skill := range skills {
 				if _, err := tx.ExecContext(ctx, `INSERT INTO role_skills(role_id, skill_id, target_level) VALUES (?, ?, ?)`,
-					r.ID, skill, level); err != nil {
+					r.ID, skill, r.Skills[skill]); err != nil {
 					return err
 				}
 			}

@@ -1,0 +1,392 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tidbit-learn/tidbit/app/paths"
+	"github.com/tidbit-learn/tidbit/app/store"
+)
+
+// tidbitBin is the real binary, built once for the end-to-end tests.
+var tidbitBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "tidbit-bin-")
+	if err != nil {
+		panic(err)
+	}
+	tidbitBin = filepath.Join(dir, "tidbit")
+	build := exec.Command("go", "build", "-o", tidbitBin, "github.com/tidbit-learn/tidbit/cmd/tidbit")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building tidbit:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type run struct {
+	code     int
+	out, err string
+}
+
+// tidbit runs the binary with a private data folder and no desktop.
+func tidbit(t testing.TB, home, stdin string, args ...string) run {
+	t.Helper()
+	cmd := exec.Command(tidbitBin, args...)
+	cmd.Env = []string{"TIDBIT_HOME=" + home, "HOME=" + home, "PATH=/usr/bin:/bin", "OLLAMA_HOST=127.0.0.1:1"}
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return run{code, out.String(), errb.String()}
+}
+
+func openDB(t testing.TB, home string) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(home, "tidbit.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// answerAll builds stdin that starts the quiz and answers every question of
+// the lesson the output shows, choosing option 1 (a valid answer, right or
+// wrong) for each, then skips any reflection.
+func answerAll(n int) string {
+	return "\n" + strings.Repeat("1\n", n) + "\n"
+}
+
+func TestLearnEndToEnd(t *testing.T) {
+	home := t.TempDir()
+	r := tidbit(t, home, answerAll(6), "learn")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.out, r.err)
+	}
+	for _, want := range []string{"Why this:", "Question 1 of", "You chose 1)", "right.", "Saved."} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.out)
+		}
+	}
+	st := openDB(t, home)
+	ctx := context.Background()
+	stats, err := st.Stats(ctx, time.Now(), time.Local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.LessonsCompleted != 1 || stats.Answered < 5 {
+		t.Fatalf("database after learn: %+v", stats)
+	}
+	// Every answer in the output is in the database, with the choice typed.
+	b, _ := st.Export(ctx)
+	for _, a := range b.Tables["answers"] {
+		if a["chosen"] != "[0]" {
+			t.Errorf("stored choice %v, typed 1", a["chosen"])
+		}
+	}
+	if got := strings.Count(r.out, "You chose 1)"); got != len(b.Tables["answers"]) {
+		t.Errorf("%d answers shown, %d stored", got, len(b.Tables["answers"]))
+	}
+
+	// stats --json agrees.
+	r = tidbit(t, home, "", "stats", "--json")
+	var js store.Stats
+	if err := json.Unmarshal([]byte(r.out), &js); err != nil || js.Answered != stats.Answered || js.LessonsCompleted != 1 {
+		t.Fatalf("stats --json: %v %+v\n%s", err, js, r.out)
+	}
+}
+
+// TestSecondLearnRefused: two `tidbit learn` on one data folder would
+// interleave two quizzes; the second is refused with a clear message.
+func TestSecondLearnRefused(t *testing.T) {
+	home := t.TempDir()
+	first := exec.Command(tidbitBin, "learn")
+	first.Env = []string{"TIDBIT_HOME=" + home, "HOME=" + home}
+	stdin, _ := first.StdinPipe()
+	stdout, _ := first.StdoutPipe()
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer first.Process.Kill()
+	// Wait until the first one shows its lesson (it holds the lock by then).
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "Press Enter for the quiz") {
+			break
+		}
+	}
+	r := tidbit(t, home, "", "learn")
+	if r.code != ExitBusy || !strings.Contains(r.err, fmt.Sprintf("another `tidbit learn` (process %d) is already running", first.Process.Pid)) {
+		t.Fatalf("second learn: exit %d, %q", r.code, r.err)
+	}
+	stdin.Write([]byte("q\n"))
+	stdin.Close()
+	go io.Copy(io.Discard, stdout)
+	if err := first.Wait(); err != nil {
+		t.Fatalf("first learn: %v", err)
+	}
+	// Once the first has finished, learning works again.
+	if r := tidbit(t, home, "q\n", "learn"); r.code != 0 {
+		t.Fatalf("after the first ended: exit %d %s", r.code, r.err)
+	}
+}
+
+func TestLibraryJSON(t *testing.T) {
+	home := t.TempDir()
+	r := tidbit(t, home, "", "library", "--json")
+	if r.code != 0 {
+		t.Fatal(r.err)
+	}
+	var lib []store.LessonSummary
+	if err := json.Unmarshal([]byte(r.out), &lib); err != nil {
+		t.Fatal(err)
+	}
+	if len(lib) < 24 {
+		t.Fatalf("%d lessons", len(lib))
+	}
+	for _, l := range lib {
+		if l.ID == "" || l.Title == "" || len(l.Skills) == 0 || l.Category == "" || (l.SkillKind != "soft" && l.SkillKind != "hard") ||
+			l.Minutes < 1 || l.Questions < 5 {
+			t.Errorf("incomplete row: %+v", l)
+		}
+	}
+	if r := tidbit(t, home, "", "library"); !strings.Contains(r.out, "lessons. Start one with") {
+		t.Errorf("text library: %s", r.out)
+	}
+}
+
+// TestBackupRoundTrip: export json, restore into an empty folder, export
+// again: the same data.
+func TestBackupRoundTrip(t *testing.T) {
+	home := t.TempDir()
+	if r := tidbit(t, home, answerAll(6), "learn"); r.code != 0 {
+		t.Fatal(r.err)
+	}
+	backup := filepath.Join(t.TempDir(), "backup.json")
+	if r := tidbit(t, home, "", "export", "--format", "json", "--out", backup); r.code != 0 {
+		t.Fatal(r.err)
+	}
+	fi, _ := os.Stat(backup)
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("backup mode %v", fi.Mode().Perm())
+	}
+	other := t.TempDir()
+	if r := tidbit(t, other, "", "import", backup); r.code != 0 || !strings.Contains(r.out, "Restored") {
+		t.Fatalf("restore: %d %s %s", r.code, r.out, r.err)
+	}
+	// Restoring twice changes nothing.
+	if r := tidbit(t, other, "", "import", backup); r.code != 0 {
+		t.Fatal(r.err)
+	}
+	a := tidbit(t, home, "", "export")
+	b := tidbit(t, other, "", "export")
+	var ba, bb store.Backup
+	json.Unmarshal([]byte(a.out), &ba)
+	json.Unmarshal([]byte(b.out), &bb)
+	for table, rows := range ba.Tables {
+		ja, _ := json.Marshal(rows)
+		jb, _ := json.Marshal(bb.Tables[table])
+		if table == "settings" {
+			continue // bootstrap bookkeeping, written with each folder's own times
+		}
+		if !bytes.Equal(ja, jb) {
+			t.Errorf("table %s differs after the round trip", table)
+		}
+	}
+	if len(ba.Tables["answers"]) == 0 {
+		t.Fatal("nothing to compare: no answers")
+	}
+	// CSV: a header and one row per answer.
+	r := tidbit(t, home, "", "export", "--format", "csv")
+	rows, err := csv.NewReader(strings.NewReader(r.out)).ReadAll()
+	if err != nil || len(rows) != 1+len(ba.Tables["answers"]) || rows[0][0] != "answered_at" {
+		t.Fatalf("csv: %v, %d rows", err, len(rows))
+	}
+}
+
+func TestImportCommand(t *testing.T) {
+	home := t.TempDir()
+	pack := filepath.Join(t.TempDir(), "team")
+	os.MkdirAll(pack, 0o755)
+	lesson := "---\nid: team-one\ntitle: One\nskills: [delegation]\nlevel: 1\nminutes: 2\nkind: lesson\nquestions:\n" +
+		"  - id: q\n    type: truefalse\n    prompt: Delegate outcomes.\n    options:\n" +
+		"      - {text: \"True\", correct: true, why: Outcomes leave room.}\n      - {text: \"False\", correct: false, why: Tasks micromanage.}\n---\nBody.\n"
+	os.WriteFile(filepath.Join(pack, "one.md"), []byte(lesson), 0o644)
+	r := tidbit(t, home, "", "import", pack)
+	if r.code != 0 || !strings.Contains(r.out, "1 new") {
+		t.Fatalf("import: %d %s %s", r.code, r.out, r.err)
+	}
+	r = tidbit(t, home, "", "import", pack)
+	if r.code != 0 || !strings.Contains(r.out, "0 new, 0 updated, 1 unchanged") {
+		t.Fatalf("re-import: %d %s %s", r.code, r.out, r.err)
+	}
+	os.WriteFile(filepath.Join(pack, "two.md"), []byte(strings.NewReplacer("skills: [delegation]", "skills: [juggling]", "id: team-one", "id: team-two").Replace(lesson)), 0o644)
+	r = tidbit(t, home, "", "import", pack)
+	if r.code != 1 || !strings.Contains(r.err, `two.md:4: unknown skill "juggling"`) || !strings.Contains(r.err, "nothing was imported") {
+		t.Fatalf("bad pack: %d %s", r.code, r.err)
+	}
+	if r := tidbit(t, home, "", "import", pack, "--dry-run"); r.code != 1 {
+		t.Fatalf("dry run of a bad pack: %d", r.code)
+	}
+}
+
+func TestUsageAndErrors(t *testing.T) {
+	home := t.TempDir()
+	tests := []struct {
+		name string
+		args []string
+		code int
+		err  string
+	}{
+		{"tray not built yet", nil, ExitError, "the tray app is not built yet"},
+		{"unknown flag", []string{"learn", "--nope"}, ExitUsage, "unknown flag: --nope"},
+		{"unknown command", []string{"dance"}, ExitUsage, `unknown command "dance"`},
+		{"missing argument", []string{"import"}, ExitUsage, "accepts 1 arg(s)"},
+		{"bad export format", []string{"export", "--format", "xml"}, ExitUsage, "--format must be json or csv"},
+		{"unknown lesson", []string{"learn", "--lesson", "nope"}, ExitError, `lesson "nope": not found`},
+		{"missing pack", []string{"import", "/nonexistent/pack"}, ExitError, "no such file or directory"},
+		{"not a backup", []string{"import", "/dev/null/x.json"}, ExitError, "x.json"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := tidbit(t, home, "", tc.args...)
+			if r.code != tc.code || !strings.Contains(r.err, tc.err) {
+				t.Fatalf("exit %d, stderr %q; want %d and %q", r.code, r.err, tc.code, tc.err)
+			}
+		})
+	}
+	for _, cmd := range []string{"learn", "import", "export", "library", "stats", "doctor", "version", "skills"} {
+		if r := tidbit(t, home, "", cmd, "--help"); r.code != 0 || !strings.Contains(r.out, "Usage:") {
+			t.Errorf("%s --help: %d %s", cmd, r.code, r.out)
+		}
+	}
+}
+
+func fileHash(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := sha256.Sum256(b)
+	return fmt.Sprintf("%x", s)
+}
+
+// TestDatabaseProblems: a newer or damaged database is refused with words
+// that say what to do, and never changed.
+func TestDatabaseProblems(t *testing.T) {
+	t.Run("newer schema", func(t *testing.T) {
+		home := t.TempDir()
+		tidbit(t, home, "", "stats")
+		db, err := sql.Open("sqlite3", filepath.Join(home, "tidbit.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.Exec(fmt.Sprintf("PRAGMA user_version = %d", store.SchemaVersion()+1))
+		db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		db.Close()
+		before := fileHash(t, filepath.Join(home, "tidbit.db"))
+		r := tidbit(t, home, "", "stats")
+		if r.code != 1 || !strings.Contains(r.err, "newer version of Tidbit") || !strings.Contains(r.err, "not changed") {
+			t.Fatalf("exit %d: %s", r.code, r.err)
+		}
+		if fileHash(t, filepath.Join(home, "tidbit.db")) != before {
+			t.Fatal("the newer database was modified")
+		}
+	})
+	t.Run("not a database", func(t *testing.T) {
+		home := t.TempDir()
+		junk := filepath.Join(home, "tidbit.db")
+		os.WriteFile(junk, []byte("these are my notes, not a database\n"), 0o600)
+		before := fileHash(t, junk)
+		for _, cmd := range []string{"stats", "learn", "doctor"} {
+			r := tidbit(t, home, "", cmd)
+			if r.code == 0 || !strings.Contains(r.out+r.err, "not a Tidbit database") {
+				t.Fatalf("%s: exit %d: %s%s", cmd, r.code, r.out, r.err)
+			}
+		}
+		if fileHash(t, junk) != before {
+			t.Fatal("the file was modified")
+		}
+	})
+	t.Run("unwritable data folder", func(t *testing.T) {
+		// A data folder below a regular file cannot be created, even by root.
+		parent := filepath.Join(t.TempDir(), "file")
+		os.WriteFile(parent, nil, 0o600)
+		r := tidbit(t, filepath.Join(parent, "data"), "", "learn")
+		if r.code != 1 || !strings.Contains(r.err, "creating folder") {
+			t.Fatalf("exit %d: %s", r.code, r.err)
+		}
+	})
+}
+
+func TestDoctorJSON(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "new") // created by tidbit, so 0700
+	r := tidbit(t, home, "", "doctor", "--json")
+	var rep struct {
+		OK     bool `json:"ok"`
+		Checks []struct {
+			Name, Status, Detail, Fix string
+		} `json:"checks"`
+	}
+	if err := json.Unmarshal([]byte(r.out), &rep); err != nil {
+		t.Fatalf("%v\n%s", err, r.out)
+	}
+	names := map[string]string{}
+	for _, c := range rep.Checks {
+		names[c.Name] = c.Status
+		if c.Status != "ok" && c.Fix == "" {
+			t.Errorf("check %s is %s but says nothing to do", c.Name, c.Status)
+		}
+	}
+	for _, want := range []string{"data folder", "database", "display", "tray host", "idle source", "calendars", "model server"} {
+		if _, ok := names[want]; !ok {
+			t.Errorf("doctor lacks %q", want)
+		}
+	}
+	if names["data folder"] != "ok" || names["database"] != "ok" || !rep.OK || r.code != 0 {
+		t.Errorf("fresh folder: %+v (exit %d)", rep, r.code)
+	}
+	// No model server at OLLAMA_HOST=127.0.0.1:1: a warning that says what to do.
+	if names["model server"] != "warn" {
+		t.Errorf("model server: %s", names["model server"])
+	}
+	// The data folder is private.
+	fi, _ := os.Stat(filepath.Join(home, "tidbit.db"))
+	if fi.Mode().Perm() != paths.FileMode {
+		t.Errorf("database mode %v", fi.Mode().Perm())
+	}
+	if fi, _ := os.Stat(home); fi.Mode().Perm() != paths.DirMode {
+		t.Errorf("data folder mode %v", fi.Mode().Perm())
+	}
+	// A folder others can read is a warning with the fix.
+	os.Chmod(home, 0o755)
+	r = tidbit(t, home, "", "doctor")
+	if !strings.Contains(r.out, "readable by other users") || !strings.Contains(r.out, "chmod 700 "+home) {
+		t.Errorf("doctor on a 0755 folder:\n%s", r.out)
+	}
+}
