@@ -202,8 +202,12 @@ func (p Parameters) Validate() error {
 	if p.MaximumInterval < 1 || p.MaximumInterval > DefaultMaximumInterval {
 		return fmt.Errorf("fsrs: maximum interval %d days outside [1, %d]", p.MaximumInterval, DefaultMaximumInterval)
 	}
-	for name, steps := range map[string][]time.Duration{"learning": p.LearningSteps, "relearning": p.RelearningSteps} {
-		for i, s := range steps {
+	for _, set := range []struct {
+		name  string
+		steps []time.Duration
+	}{{"learning", p.LearningSteps}, {"relearning", p.RelearningSteps}} {
+		name := set.name
+		for i, s := range set.steps {
 			if s < 0 || s%time.Minute != 0 {
 				return fmt.Errorf("fsrs: %s step %d is %v, want a non-negative whole number of minutes", name, i+1, s)
 			}
