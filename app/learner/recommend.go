@@ -179,7 +179,9 @@ type Recommender struct {
 	// per-call scratch
 	mast, unc, gap []float64
 	evidence       []bool
-	ps             [][5]float64
+	lm             []float64    // logit of mastery
+	ps, fit        [][5]float64 // per level, filled lazily (psDone bit l-1)
+	psDone         []uint8
 	meeting        []bool
 	strong         [3]int16
 }
@@ -288,7 +290,8 @@ func New(cfg Config) (*Recommender, error) {
 	}
 	r.mast, r.unc, r.gap = make([]float64, ns), make([]float64, ns), make([]float64, ns)
 	r.evidence = make([]bool, ns)
-	r.ps = make([][5]float64, ns)
+	r.ps, r.fit = make([][5]float64, ns), make([][5]float64, ns)
+	r.lm, r.psDone = make([]float64, ns), make([]uint8, ns)
 	r.meeting = make([]bool, ns)
 	for _, id := range cfg.History.Completed {
 		if i, ok := r.lesIdx[id]; ok {
@@ -396,10 +399,8 @@ func (r *Recommender) refresh(meeting string) {
 		if r.targetP[i] > 0 {
 			r.gap[i] = math.Max(0, r.targetP[i]-m)
 		}
-		lm := logit(m)
-		for l := 1; l <= 5; l++ {
-			r.ps[i][l-1] = PredictSuccess(lm, l)
-		}
+		r.lm[i] = logit(m)
+		r.psDone[i] = 0
 		r.meeting[i] = false
 	}
 	if meeting != "" {
@@ -434,12 +435,35 @@ func (r *Recommender) refresh(meeting string) {
 	}
 }
 
+// success returns the predicted success and fit score of a lesson of
+// level l on skill s, computing them once per refresh: with prerequisite
+// chains most skills have one ready level, so lazy is five times cheaper.
+func (r *Recommender) success(s int32, l int8) (ps, fit float64) {
+	bit := uint8(1) << (l - 1)
+	if r.psDone[s]&bit == 0 {
+		r.ps[s][l-1] = PredictSuccess(r.lm[s], int(l))
+		r.fit[s][l-1] = FitScore(r.ps[s][l-1])
+		r.psDone[s] |= bit
+	}
+	return r.ps[s][l-1], r.fit[s][l-1]
+}
+
 // PredictSuccess is the chance that a learner with mastery logit lm
 // succeeds on a lesson of the given level: targetSuccess (0.78) when the
 // mastery equals LevelP(level), lower for harder lessons.
 func PredictSuccess(lm float64, level int) float64 {
-	return sigmoid(lm - logit(LevelP(float64(level))) + logit(targetSuccess))
+	level = max(1, min(5, level))
+	return sigmoid(lm + successOffset[level-1])
 }
+
+// successOffset[l-1] = logit(targetSuccess) - logit(LevelP(l)), computed
+// once: refresh calls PredictSuccess for every skill and level.
+var successOffset = func() (o [5]float64) {
+	for l := range o {
+		o[l] = logit(targetSuccess) - logit(LevelP(float64(l+1)))
+	}
+	return o
+}()
 
 // FitScore is 1 inside the 70-85 % band of predicted success and falls off
 // outside it.
@@ -450,6 +474,8 @@ func FitScore(ps float64) float64 {
 		d = fitLow - ps
 	case ps > fitHigh:
 		d = ps - fitHigh
+	default:
+		return 1
 	}
 	return math.Exp(-(d / 0.12) * (d / 0.12))
 }
@@ -524,14 +550,14 @@ func (r *Recommender) Next(ctx context.Context, m Moment) (Pick, error) {
 	}
 	for i := range r.les {
 		li := int32(i)
-		if r.done[i] || !fits(li) || !r.ready(li) {
+		if r.done[i] || li == last || int(r.lesMinutes[i]) > minutes || !r.ready(li) {
 			continue
 		}
 		s := r.lesMain[i]
 		rel := 0.0
 		if s >= 0 {
-			ps := r.ps[s][r.lesLevel[i]-1]
-			rel = 1.5*math.Min(r.gap[s]/0.3, 1.5) + FitScore(ps) + 0.3*r.unc[s]
+			_, fit := r.success(s, r.lesLevel[i])
+			rel = 1.5*math.Min(r.gap[s]/0.3, 1.5) + fit + 0.3*r.unc[s]
 			if r.meeting[s] {
 				rel += meetingBoost
 			}
@@ -669,7 +695,7 @@ func (r *Recommender) pick(i int32, k Kind) Pick {
 			p.Category = r.catIDs[c]
 			p.Outside = r.outside(c)
 		}
-		p.PredictedSuccess = r.ps[s][r.lesLevel[i]-1]
+		p.PredictedSuccess, _ = r.success(s, r.lesLevel[i])
 	}
 	return p
 }
