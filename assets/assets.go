@@ -195,6 +195,10 @@ func decodeStrict(data []byte, v any) error {
 	return dec.Decode(v)
 }
 
+// TaxonomyFiles are the embedded taxonomy.yaml and roles.yaml, for callers
+// that hash them to notice a changed taxonomy.
+func TaxonomyFiles() fs.FS { return taxonomyFiles }
+
 // StarterPack is the embedded starter library, a lesson pack in the format
 // app/content reads (pack.yaml plus one Markdown file a lesson).
 func StarterPack() fs.FS {

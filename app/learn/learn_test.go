@@ -118,7 +118,9 @@ func openApp(t testing.TB) *core.App {
 
 type fixedPicker struct{ id string }
 
-func (f fixedPicker) Next(context.Context) (Pick, error) { return Pick{LessonID: f.id, Reason: "test"}, nil }
+func (f fixedPicker) Next(context.Context) (Pick, error) {
+	return Pick{LessonID: f.id, Reason: "test"}, nil
+}
 
 func newSession(a *core.App, in string, out *bytes.Buffer) *Session {
 	n := 0

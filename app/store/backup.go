@@ -33,11 +33,13 @@ type Backup struct {
 var backupTables = []struct {
 	name       string
 	appendOnly bool
+	derived    bool // rebuilt by triggers from other tables: not exported, not restored
 }{
-	{"categories", false}, {"skills", false}, {"roles", false}, {"role_skills", false},
-	{"packs", false}, {"lessons", false}, {"lesson_skills", false}, {"lesson_prereqs", false}, {"questions", false},
-	{"moments", true}, {"attempts", true}, {"attempt_results", true}, {"answers", true}, {"reflections", true},
-	{"srs_state", false}, {"settings", false}, {"profile", false}, {"model_cache", false}, {"outbox", true},
+	{name: "categories", appendOnly: false}, {name: "skills", appendOnly: false}, {name: "roles", appendOnly: false}, {name: "role_skills", appendOnly: false},
+	{name: "packs", appendOnly: false}, {name: "lessons", appendOnly: false}, {name: "lesson_skills", appendOnly: false}, {name: "lesson_prereqs", appendOnly: false}, {name: "questions", appendOnly: false},
+	{name: "moments", appendOnly: true}, {name: "attempts", appendOnly: true}, {name: "attempt_results", appendOnly: true}, {name: "answers", appendOnly: true}, {name: "reflections", appendOnly: true},
+	{name: "lesson_progress", derived: true},
+	{name: "srs_state", appendOnly: false}, {name: "settings", appendOnly: false}, {name: "profile", appendOnly: false}, {name: "model_cache", appendOnly: false}, {name: "outbox", appendOnly: true},
 }
 
 // Export reads the whole store in one read transaction (a consistent
@@ -54,6 +56,9 @@ func (s *Store) Export(ctx context.Context) (*Backup, error) {
 	}
 	b := &Backup{Format: BackupFormat, Schema: v, CreatedAt: s.now().UTC(), Tables: map[string][]map[string]any{}}
 	for _, t := range backupTables {
+		if t.derived {
+			continue
+		}
 		_, pk, err := tableColumns(ctx, tx, t.name)
 		if err != nil {
 			return nil, err
@@ -150,7 +155,7 @@ func (s *Store) Restore(ctx context.Context, name string, b *Backup) (RestoreRes
 	}
 	known := map[string]bool{}
 	for _, t := range backupTables {
-		known[t.name] = true
+		known[t.name] = !t.derived
 	}
 	for t := range b.Tables {
 		if !known[t] {
@@ -160,6 +165,9 @@ func (s *Store) Restore(ctx context.Context, name string, b *Backup) (RestoreRes
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		for _, t := range backupTables {
 			rows := b.Tables[t.name]
+			if t.derived {
+				continue
+			}
 			if len(rows) == 0 {
 				continue
 			}

@@ -377,9 +377,9 @@ func (s *Store) Library(ctx context.Context) ([]LessonSummary, error) {
 		  (SELECT count(*) FROM questions q WHERE q.lesson_id = l.id AND q.retired = 0),
 		  (SELECT group_concat(skill_id, ',') FROM (SELECT skill_id FROM lesson_skills WHERE lesson_id = l.id ORDER BY ord)),
 		  (SELECT group_concat(prereq_id, ',') FROM lesson_prereqs WHERE lesson_id = l.id),
-		  (SELECT count(*) FROM attempts a JOIN attempt_results r ON r.attempt_id = a.id WHERE a.lesson_id = l.id AND r.outcome = 'completed'),
-		  (SELECT max(r.finished_at) FROM attempts a JOIN attempt_results r ON r.attempt_id = a.id WHERE a.lesson_id = l.id AND r.outcome = 'completed')
+		  COALESCE(lp.completed, 0), lp.last_completed
 		FROM lessons l
+		LEFT JOIN lesson_progress lp ON lp.lesson_id = l.id
 		LEFT JOIN lesson_skills ls ON ls.lesson_id = l.id AND ls.ord = 0
 		LEFT JOIN skills sk ON sk.id = ls.skill_id
 		WHERE l.retired = 0
