@@ -91,34 +91,38 @@ func replace(old, new string) string { return strings.Replace(goodLesson, old, n
 
 // TestBadLessons: every broken lesson is refused with its file, the line of
 // the problem and words that say what is wrong.
+// badLessons are the table of TestBadLessons; FuzzParseLesson is seeded
+// from them too.
+var badLessons = []struct {
+	name   string
+	lesson string
+	want   string // "file:line: text"
+}{
+	{"no front matter", "# Just markdown\n", "a.md:1: must start with a '---' line"},
+	{"unclosed front matter", "---\nid: x\n", "a.md:1: the front matter has no closing '---' line"},
+	{"bad yaml", replace("level: 2", "level: [2"), "a.md:5: YAML: did not find expected ',' or ']'"},
+	{"bad indentation", replace(`    prompt: "Why paraphrase?"`, `   prompt: "Why paraphrase?"`), "a.md:10: YAML: did not find expected '-' indicator"},
+	{"tab indentation", replace("level: 2", "level: 2\n\tminutes: 3"), "a.md:6: YAML: found a tab character that violates indentation"},
+	{"unknown field", replace("level: 2", "level: 2\ncolour: red"), `a.md:6: unknown field "colour"`},
+	{"missing title", replace("title: Listen well\n", ""), `missing required field "title"`},
+	{"level out of range", replace("level: 2", "level: 9"), `a.md:5: "level" is 9; it must be from 1 to 5`},
+	{"minutes not a number", replace("minutes: 3", "minutes: three"), `a.md:6: "minutes" must be a whole number`},
+	{"bad kind", replace("kind: lesson", "kind: lecture"), `a.md:7: kind "lecture"`},
+	{"bad id", replace("id: listen-well", "id: Listen Well"), `a.md:2: id "Listen Well"`},
+	{"two correct in single", replace("correct: false\n        why: \"Parroting", "correct: true\n        why: \"Parroting"), "exactly one correct option, this one 2"},
+	{"no why", replace("        why: \"Parroting shows memory, not understanding.\"\n", ""), `missing required field "why"`},
+	{"empty why", replace(`why: "Parroting shows memory, not understanding."`, `why: ""`), `"why" is empty`},
+	{"duplicate option", replace(`"To show memory"`, `"To check understanding"`), "the same text as the option on line"},
+	{"truefalse with other options", replace(`- text: "False"`, `- text: "Maybe"`), "exactly the options True and False"},
+	{"duplicate question id", replace("id: silence", "id: paraphrase"), `question id "paraphrase" is used twice`},
+	{"bad question type", replace("type: single", "type: essay"), `type "essay"`},
+	{"empty body", strings.Split(goodLesson, "---\nListening")[0] + "---\n", "the lesson body"},
+	{"correct not bool", replace("correct: true", "correct: yes please"), `"correct" must be true or false`},
+	{"too many skills", replace("skills: [active-listening]", "skills: [a1, a2, a3, a4]"), "1 to 3 skills"},
+}
+
 func TestBadLessons(t *testing.T) {
-	tests := []struct {
-		name   string
-		lesson string
-		want   string // "file:line: text"
-	}{
-		{"no front matter", "# Just markdown\n", "a.md:1: must start with a '---' line"},
-		{"unclosed front matter", "---\nid: x\n", "a.md:1: the front matter has no closing '---' line"},
-		{"bad yaml", replace("level: 2", "level: [2"), "a.md:5: YAML: did not find expected ',' or ']'"},
-		{"bad indentation", replace(`    prompt: "Why paraphrase?"`, `   prompt: "Why paraphrase?"`), "a.md:10: YAML: did not find expected '-' indicator"},
-		{"tab indentation", replace("level: 2", "level: 2\n\tminutes: 3"), "a.md:6: YAML: found a tab character that violates indentation"},
-		{"unknown field", replace("level: 2", "level: 2\ncolour: red"), `a.md:6: unknown field "colour"`},
-		{"missing title", replace("title: Listen well\n", ""), `missing required field "title"`},
-		{"level out of range", replace("level: 2", "level: 9"), `a.md:5: "level" is 9; it must be from 1 to 5`},
-		{"minutes not a number", replace("minutes: 3", "minutes: three"), `a.md:6: "minutes" must be a whole number`},
-		{"bad kind", replace("kind: lesson", "kind: lecture"), `a.md:7: kind "lecture"`},
-		{"bad id", replace("id: listen-well", "id: Listen Well"), `a.md:2: id "Listen Well"`},
-		{"two correct in single", replace("correct: false\n        why: \"Parroting", "correct: true\n        why: \"Parroting"), "exactly one correct option, this one 2"},
-		{"no why", replace("        why: \"Parroting shows memory, not understanding.\"\n", ""), `missing required field "why"`},
-		{"empty why", replace(`why: "Parroting shows memory, not understanding."`, `why: ""`), `"why" is empty`},
-		{"duplicate option", replace(`"To show memory"`, `"To check understanding"`), "the same text as the option on line"},
-		{"truefalse with other options", replace(`- text: "False"`, `- text: "Maybe"`), "exactly the options True and False"},
-		{"duplicate question id", replace("id: silence", "id: paraphrase"), `question id "paraphrase" is used twice`},
-		{"bad question type", replace("type: single", "type: essay"), `type "essay"`},
-		{"empty body", strings.Split(goodLesson, "---\nListening")[0] + "---\n", "the lesson body"},
-		{"correct not bool", replace("correct: true", "correct: yes please"), `"correct" must be true or false`},
-		{"too many skills", replace("skills: [active-listening]", "skills: [a1, a2, a3, a4]"), "1 to 3 skills"},
-	}
+	tests := badLessons
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := writePack(t, map[string]string{"a.md": tc.lesson, "ok.md": strings.Replace(goodLesson, "listen-well", "other", 1)})
@@ -374,6 +378,9 @@ func TestNotAPack(t *testing.T) {
 // satisfies the format's rules.
 func FuzzParseLesson(f *testing.F) {
 	f.Add([]byte(goodLesson))
+	for _, tc := range badLessons {
+		f.Add([]byte(tc.lesson))
+	}
 	for _, s := range []string{
 		replace("level: 2", "level: [2"), replace("level: 2", "level: 2\ncolour: red"), "---\n---\n", "---\nid: x\n",
 		replace("type: single", "type: multiple"), "\xef\xbb\xbf" + goodLesson, strings.ReplaceAll(goodLesson, "\n", "\r\n"),
