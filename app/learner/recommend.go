@@ -106,10 +106,15 @@ type Config struct {
 	// PCG source seeded with (1, 2).
 	Rand *rand.Rand
 	// Tunables; zero values take the defaults below.
-	ExploreEvery   int           // at least 1 in this many new picks is outside the strongest 3 categories (5)
-	SoftEvery      int           // at least 1 in this many new picks is a soft skill, when soft content exists (4)
-	Epsilon        float64       // chance of an exploration pick beyond the floor (0.1)
-	MaxReviewRun   int           // reviews in a row before a new lesson gets a turn (2)
+	ExploreEvery int     // at least 1 in this many new picks is outside the strongest 3 categories (5)
+	SoftEvery    int     // at least 1 in this many new picks is a soft skill, when soft content exists (4)
+	Epsilon      float64 // chance of an exploration pick beyond the floor (0.1)
+	// MaxReviewRun caps due reviews in a row while new lessons wait (6),
+	// so a review backlog cannot starve new learning. Below the cap due
+	// reviews go first, as in Anki: a review re-asks a lesson's questions,
+	// about two minutes, and in recsim capping reviews harder (1 in 2 or
+	// 1 in 3 picks) lost learning gain at every horizon tried.
+	MaxReviewRun   int
 	AssignLead     time.Duration // an assignment takes priority this long before its due date (72h)
 	MMRLambda      float64       // relevance weight against similarity to recent picks (0.7)
 	DisableReviews bool          // ignore Reviews (for baselines)
@@ -124,7 +129,15 @@ const (
 	recentKeep           = 8
 	// meetingBoost outweighs any gap: content for a meeting about to
 	// happen is worth more now than anything else.
-	meetingBoost = 2.5
+	meetingBoost = 5
+	// poorFit is the fit score below which a new lesson counts as pitched
+	// wrong (predicted success under about 55 % or over 97 %).
+	poorFit = 0.2
+	// catWindowLen and catPenalty set the calibration term: relevance
+	// falls by catPenalty x the category's share of the last catWindowLen
+	// picks.
+	catWindowLen = 24
+	catPenalty   = 6
 )
 
 // ErrNothingToLearn means the library is empty.
@@ -171,10 +184,15 @@ type Recommender struct {
 	assign []Assignment
 
 	// history
-	recent     []int32 // lesson indexes, newest last, at most recentKeep
-	newOutside []bool  // for the last new picks, newest last
-	newSoft    []bool
-	reviewRun  int
+	recent      []int32 // lesson indexes, newest last, at most recentKeep
+	newOutside  []bool  // for the last new picks, newest last
+	newSoft     []bool
+	sinceReview int // picks since the last review
+	reviewRun   int // reviews in a row
+	// catWindow holds the categories of the last catWindowLen picks
+	// (reviews included); catRecent counts them per category.
+	catWindow []int16
+	catRecent []int
 
 	// per-call scratch
 	mast, unc, gap []float64
@@ -202,7 +220,7 @@ func New(cfg Config) (*Recommender, error) {
 	}
 	cfg.Epsilon = math.Max(0, math.Min(1, cfg.Epsilon))
 	if cfg.MaxReviewRun <= 0 {
-		cfg.MaxReviewRun = 2
+		cfg.MaxReviewRun = 6
 	}
 	if cfg.AssignLead <= 0 {
 		cfg.AssignLead = 72 * time.Hour
@@ -210,7 +228,7 @@ func New(cfg Config) (*Recommender, error) {
 	if cfg.MMRLambda <= 0 || cfg.MMRLambda > 1 {
 		cfg.MMRLambda = 0.7
 	}
-	r := &Recommender{cfg: cfg, tax: cfg.Taxonomy, rng: cfg.Rand, matcher: NewMatcher(cfg.Taxonomy)}
+	r := &Recommender{cfg: cfg, tax: cfg.Taxonomy, rng: cfg.Rand, matcher: NewMatcher(cfg.Taxonomy), sinceReview: 1 << 30}
 	if r.rng == nil {
 		r.rng = rand.New(rand.NewPCG(1, 2))
 	}
@@ -222,6 +240,7 @@ func New(cfg Config) (*Recommender, error) {
 		r.catNames = append(r.catNames, c.Name)
 	}
 	r.catSkills = make([][]int32, len(tax.Categories))
+	r.catRecent = make([]int, len(tax.Categories))
 	r.skillIdx = map[string]int32{}
 	addSkill := func(id string) int32 {
 		if i, ok := r.skillIdx[id]; ok {
@@ -329,10 +348,21 @@ func (r *Recommender) SetAssignments(a []Assignment) {
 
 func (r *Recommender) record(i int32, k Kind, outside bool) {
 	r.recent = pushKeep(r.recent, i)
+	if s := r.lesMain[i]; s >= 0 && r.skillCat[s] >= 0 {
+		c := r.skillCat[s]
+		if len(r.catWindow) == catWindowLen {
+			r.catRecent[r.catWindow[0]]--
+			r.catWindow = r.catWindow[1:]
+		}
+		r.catWindow = append(r.catWindow, c)
+		r.catRecent[c]++
+	}
 	switch k {
 	case KindReview:
+		r.sinceReview = 0
 		r.reviewRun++
 	default:
+		r.sinceReview++
 		r.reviewRun = 0
 	}
 	if k == KindNew || k == KindExploration {
@@ -557,7 +587,12 @@ func (r *Recommender) Next(ctx context.Context, m Moment) (Pick, error) {
 		rel := 0.0
 		if s >= 0 {
 			_, fit := r.success(s, r.lesLevel[i])
-			rel = 1.5*math.Min(r.gap[s]/0.3, 1.5) + fit + 0.3*r.unc[s]
+			rel = 3*math.Min(r.gap[s]/0.3, 1.5) + fit + 0.3*r.unc[s]
+			// Calibration: a category that filled the recent picks
+			// (reviews included) counts against its new lessons.
+			if c := r.skillCat[s]; c >= 0 && len(r.catWindow) > 0 {
+				rel -= catPenalty * float64(r.catRecent[c]) / float64(len(r.catWindow))
+			}
 			if r.meeting[s] {
 				rel += meetingBoost
 			}
@@ -580,12 +615,26 @@ func (r *Recommender) Next(ctx context.Context, m Moment) (Pick, error) {
 		}
 	}
 
+	// New work "waits" only if some new lesson fits the learner's level
+	// (fit score at least poorFit); otherwise practice on what was done
+	// is worth more than a lesson pitched wrong.
+	newWaiting := false
+	for _, c := range all.items {
+		if s := r.lesMain[c.i]; s < 0 {
+			newWaiting = true
+		} else if _, fit := r.success(s, r.lesLevel[c.i]); fit >= poorFit {
+			newWaiting = true
+		}
+	}
+
 	// 3. Due reviews, unless reviews have had their run and new work waits.
-	if p, ok := r.pickReview(m, fits, len(all.items) > 0); ok {
+	if p, ok := r.pickReview(m, fits, newWaiting); ok {
 		return p, nil
 	}
 
-	if len(all.items) > 0 {
+	// When every new lesson is pitched wrong, every other pick is a
+	// refresher of done work instead.
+	if len(all.items) > 0 && (newWaiting || r.sinceReview == 0 || !r.anyDone(fits)) {
 		needOut := needs(r.newOutside, r.cfg.ExploreEvery)
 		needSoft := r.softExists && needs(r.newSoft, r.cfg.SoftEvery)
 		explore := !needOut && len(out.items) > 0 && r.rng.Float64() < r.cfg.Epsilon
@@ -613,8 +662,8 @@ func (r *Recommender) Next(ctx context.Context, m Moment) (Pick, error) {
 		return p, nil
 	}
 
-	// 4. Nothing new: a refresher on the completed lesson whose skill is
-	// furthest from its target (or weakest), diversified.
+	// 4. Nothing new that fits: a refresher on the completed lesson whose
+	// skill is furthest from its target (or weakest), diversified.
 	var ref topList
 	for i := range r.les {
 		li := int32(i)
@@ -642,6 +691,15 @@ func (r *Recommender) Next(ctx context.Context, m Moment) (Pick, error) {
 	p.Reason = r.reasonRefresher(i, m.MeetingTitle)
 	r.record(i, KindReview, false)
 	return p, nil
+}
+
+func (r *Recommender) anyDone(fits func(int32) bool) bool {
+	for i := range r.les {
+		if r.done[i] && fits(int32(i)) {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *Recommender) ready(i int32) bool {

@@ -171,7 +171,7 @@ func runInvariants(t *testing.T, tax *assets.Taxonomy, in ProfileInput, seed uin
 		rev.reviewed(p.LessonID, now)
 		now = now.Add(time.Duration(1+rng.IntN(10)) * time.Hour)
 	}
-	if len(newPicks) < n/3 {
+	if len(newPicks) < n/8 {
 		t.Fatalf("only %d new picks of %d", len(newPicks), n)
 	}
 	outside, soft := 0, 0
