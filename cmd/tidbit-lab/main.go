@@ -28,6 +28,7 @@ const usage = `usage: tidbit-lab <command> [flags]
 
 commands:
   kt   fit and evaluate the knowledge-tracing model (tidbit-lab kt -h for flags)
+  recsim  compare the recommender with random and greedy on simulated learners (tidbit-lab recsim -h)
 `
 
 // run is main without the process: it returns the exit code (0 ok, 1 failure,
@@ -40,6 +41,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "kt":
 		return runKT(args[1:], stdout, stderr)
+	case "recsim":
+		return runRecsim(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
