@@ -3,6 +3,7 @@ package calendar
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -103,23 +104,45 @@ func Expand(raws []RawCalendar, from, to time.Time, opts Options) (Result, error
 	if len(raws) > 0 && len(errs) == len(raws) {
 		return res, errors.Join(errs...)
 	}
-	sort.SliceStable(insts, func(i, j int) bool { return insts[i].start.Before(insts[j].start) })
+	for i := range insts {
+		insts[i].seq = i // calendars were expanded in order; keep it among equal starts
+	}
+	slices.SortFunc(insts, func(a, b instance) int {
+		if c := a.start.Compare(b.start); c != 0 {
+			return c
+		}
+		return a.seq - b.seq
+	})
 	addrs := map[string]bool{}
 	for _, a := range opts.Addresses {
 		addrs[normalizeAddress(a)] = true
 	}
-	var busy []Interval
+	// Properties are read once per component, not once per occurrence.
+	type compInfo struct {
+		title, label, uid, reason string
+	}
+	infos := map[*ical.Component]*compInfo{}
+	res.Events = make([]Event, 0, len(insts))
+	busy := make([]Interval, 0, len(insts))
 	for _, in := range insts {
-		if reason := freeReason(in, addrs, opts.AllDayBusy); reason != "" {
+		ci := infos[in.comp]
+		if ci == nil {
+			ci = &compInfo{title: title(in.comp), label: eventLabel(in.comp), reason: componentFreeReason(in.comp, addrs)}
+			if p := in.comp.Props.Get(ical.PropUID); p != nil {
+				ci.uid = p.Value
+			}
+			infos[in.comp] = ci
+		}
+		reason := ci.reason
+		if reason == "" {
+			reason = instanceFreeReason(in, opts.AllDayBusy)
+		}
+		if reason != "" {
 			st := in.start
-			res.Skipped = append(res.Skipped, Skipped{Event: eventLabel(in.comp), Start: &st, Source: in.source, Line: in.line, Reason: reason})
+			res.Skipped = append(res.Skipped, Skipped{Event: ci.label, Start: &st, Source: in.source, Line: in.line, Reason: reason})
 			continue
 		}
-		ev := Event{Title: title(in.comp), Start: in.start, End: in.end, AllDay: in.allDay, Source: in.source}
-		if p := in.comp.Props.Get(ical.PropUID); p != nil {
-			ev.UID = p.Value
-		}
-		res.Events = append(res.Events, ev)
+		res.Events = append(res.Events, Event{Title: ci.title, Start: in.start, End: in.end, AllDay: in.allDay, Source: in.source, UID: ci.uid})
 		busy = append(busy, Interval{Start: in.start, End: in.end})
 	}
 	res.Busy = Merge(busy)
@@ -141,9 +164,9 @@ func normalizeAddress(a string) string {
 	return strings.TrimPrefix(a, "mailto:")
 }
 
-// freeReason says why an occurrence does not block time, or "" when it does.
-func freeReason(in instance, addrs map[string]bool, allDayBusy bool) string {
-	c := in.comp
+// componentFreeReason says why an event does not block time whatever the occurrence,
+// or "" when it may.
+func componentFreeReason(c *ical.Component, addrs map[string]bool) string {
 	if p := c.Props.Get(ical.PropStatus); p != nil && strings.EqualFold(strings.TrimSpace(p.Value), "CANCELLED") {
 		return "cancelled (STATUS:CANCELLED)"
 	}
@@ -158,6 +181,11 @@ func freeReason(in instance, addrs map[string]bool, allDayBusy bool) string {
 			return "declined by you (" + normalizeAddress(a.Value) + ")"
 		}
 	}
+	return ""
+}
+
+// instanceFreeReason covers what depends on the occurrence itself.
+func instanceFreeReason(in instance, allDayBusy bool) string {
 	if in.allDay && !allDayBusy {
 		return "all-day event (does not block unless all-day events are set to count as busy)"
 	}

@@ -2,7 +2,7 @@ package calendar
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +19,7 @@ type instance struct {
 	comp       *ical.Component
 	line       int
 	source     string
+	seq        int // order of emission, to keep sorting stable
 }
 
 // dtValue is a parsed DATE or DATE-TIME.
@@ -40,11 +41,10 @@ type expander struct {
 	insts    []instance
 	skipped  []Skipped
 	warnings []string
+	never    map[string]bool // neverOccurs verdicts by rule and DTSTART wall clock
 }
 
-// maxExpandTime bounds the time spent expanding rules of one calendar; a single
-// pathological rule (one whose BY-parts never match) can still take ~0.3 s inside
-// rrule-go before it gives up at year 9999.
+// maxExpandTime bounds the time spent expanding the rules of one calendar.
 const maxExpandTime = 2 * time.Second
 
 func (x *expander) skip(c *ical.Component, line int, format string, args ...any) {
@@ -57,7 +57,7 @@ func (x *expander) warn(format string, args ...any) {
 
 // expandDocument returns the occurrences of every VEVENT in doc that overlap [from, to).
 func expandDocument(doc *Document, from, to time.Time, opts Options) ([]instance, []Skipped, []string) {
-	x := &expander{doc: doc, opts: opts, lim: opts.Limits.withDefaults(), from: from, to: to}
+	x := &expander{doc: doc, opts: opts, lim: opts.Limits.withDefaults(), from: from, to: to, never: map[string]bool{}}
 	x.budget = x.lim.MaxInstances
 	x.deadline = time.Now().Add(maxExpandTime)
 	x.skipped = append(x.skipped, doc.Dropped...)
@@ -130,11 +130,22 @@ func sequence(c *ical.Component) int {
 
 // occKey identifies an occurrence for RECURRENCE-ID matching: the instant for timed
 // values; for DATE values the calendar date.
-func occKey(v dtValue) string {
+type occKey struct {
+	unix int64
+	date int32 // yyyymmdd for DATE values, else 0
+}
+
+func keyOf(v dtValue) occKey {
 	if v.date {
-		return "D" + v.t.Format("20060102")
+		y, m, d := v.t.Date()
+		return occKey{date: int32(y*10000 + int(m)*100 + d)}
 	}
-	return "T" + strconv.FormatInt(v.t.Unix(), 10)
+	return occKey{unix: v.t.Unix()}
+}
+
+func dayKey(t time.Time) int32 {
+	y, m, d := t.Date()
+	return int32(y*10000 + int(m)*100 + d)
 }
 
 func (x *expander) expandSeries(cc *calCtx, s *series) {
@@ -155,23 +166,23 @@ func (x *expander) expandSeries(cc *calCtx, s *series) {
 		masters = keep
 	}
 	// Overrides: per RECURRENCE-ID the highest SEQUENCE wins, later ones win ties.
-	overrides := map[string]*ical.Component{}
-	dateOverrides := map[string]*ical.Component{}
-	var overrideOrder []string
+	overrides := map[occKey]*ical.Component{}
+	dateOverrides := map[int32]*ical.Component{}
+	var overrideOrder []occKey
 	for _, o := range s.overrides {
 		rid, err := cc.parseDT(o.Props.Get(ical.PropRecurrenceID))
 		if err != nil {
 			x.skip(o, x.doc.Lines[o], "RECURRENCE-ID: %v", err)
 			continue
 		}
-		k := occKey(rid)
+		k := keyOf(rid)
 		if prev, ok := overrides[k]; ok && sequence(prev) > sequence(o) {
 			continue
 		} else if !ok {
 			overrideOrder = append(overrideOrder, k)
 		}
 		overrides[k] = o
-		dateOverrides[rid.t.Format("20060102")] = o
+		dateOverrides[dayKey(rid.t)] = o
 	}
 	for _, m := range masters {
 		x.expandMaster(cc, m, overrides, dateOverrides)
@@ -191,7 +202,7 @@ func (x *expander) emit(c *ical.Component, start, end time.Time, allDay bool) {
 	if !overlaps(start, end, x.from, x.to) {
 		return
 	}
-	x.insts = append(x.insts, instance{start: start, end: end, allDay: allDay, comp: c, line: x.doc.Lines[c], source: x.doc.Source})
+	x.insts = append(x.insts, instance{start: start, end: end, allDay: allDay, comp: c, line: x.doc.Lines[c], source: x.doc.Source, seq: len(x.insts)})
 }
 
 // overlaps mirrors RFC 4791's time-range test: a zero-length event counts when it
@@ -328,56 +339,87 @@ func (cc *calCtx) parseDT(p *ical.Prop) (dtValue, error) {
 }
 
 func (cc *calCtx) parseDTValue(v, tzid string) (dtValue, error) {
-	v = strings.ToUpper(strings.TrimSpace(v))
+	v = strings.TrimSpace(v)
 	switch len(v) {
 	case 8:
-		t, err := time.ParseInLocation("20060102", v, cc.local)
-		if err != nil {
+		y, mo, d, ok := parseDate(v)
+		if !ok {
 			return dtValue{}, fmt.Errorf("invalid date %q", clip(v))
 		}
-		if y := t.Year(); y < 1800 || y > 2500 {
-			return dtValue{}, fmt.Errorf("date %q outside 1800-2500", v)
-		}
-		return dtValue{t: t, date: true, floating: true}, nil
+		return dtValue{t: time.Date(y, time.Month(mo), d, 0, 0, 0, 0, cc.local), date: true, floating: true}, nil
 	case 15, 16:
-		var t time.Time
-		var err error
-		out := dtValue{}
-		switch {
-		case len(v) == 16 && v[15] == 'Z':
-			t, err = time.ParseInLocation("20060102T150405", v[:15], time.UTC)
-			out.utc = true
-			if err == nil && cc.xwr != nil {
-				// As python's x-wr-timezone does: UTC times in an X-WR-TIMEZONE calendar
-				// recur on that zone's wall clock.
-				t = t.In(cc.xwr)
-			}
-		case len(v) == 15 && tzid != "":
-			loc, zerr := cc.zones.resolve(tzid)
-			if zerr != nil {
-				return dtValue{}, zerr
-			}
-			t, err = time.ParseInLocation("20060102T150405", v, loc)
-		case len(v) == 15:
-			loc := cc.local
-			if cc.xwr != nil {
-				loc = cc.xwr
-			}
-			out.floating = cc.xwr == nil
-			t, err = time.ParseInLocation("20060102T150405", v, loc)
-		default:
-			err = fmt.Errorf("bad length")
-		}
-		if err != nil {
+		y, mo, d, ok := parseDate(v[:8])
+		h, mi, sec, ok2 := parseClock(v[8:15])
+		utc := len(v) == 16
+		if !ok || !ok2 || utc && v[15] != 'Z' && v[15] != 'z' {
 			return dtValue{}, fmt.Errorf("invalid date-time %q", clip(v))
 		}
-		if y := t.Year(); y < 1800 || y > 2500 {
-			return dtValue{}, fmt.Errorf("date-time %q outside 1800-2500", v)
+		out := dtValue{}
+		var loc *time.Location
+		switch {
+		case utc:
+			loc, out.utc = time.UTC, true
+		case tzid != "":
+			l, err := cc.zones.resolve(tzid)
+			if err != nil {
+				return dtValue{}, err
+			}
+			loc = l
+		case cc.xwr != nil:
+			loc = cc.xwr
+		default:
+			loc, out.floating = cc.local, true
 		}
-		out.t = t
+		out.t = time.Date(y, time.Month(mo), d, h, mi, sec, 0, loc)
+		if utc && cc.xwr != nil {
+			// As python's x-wr-timezone does: UTC times in an X-WR-TIMEZONE calendar
+			// recur on that zone's wall clock.
+			out.t = out.t.In(cc.xwr)
+		}
 		return out, nil
 	}
 	return dtValue{}, fmt.Errorf("invalid date or date-time %q", clip(v))
+}
+
+func digits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// parseDate reads YYYYMMDD, years 1800 to 2500, rejecting days a month does not have.
+func parseDate(s string) (y, m, d int, ok bool) {
+	y, ok1 := digits(s[:4])
+	m, ok2 := digits(s[4:6])
+	d, ok3 := digits(s[6:8])
+	if !ok1 || !ok2 || !ok3 || y < 1800 || y > 2500 || m < 1 || m > 12 || d < 1 || d > daysIn(y, time.Month(m)) {
+		return 0, 0, 0, false
+	}
+	return y, m, d, true
+}
+
+// parseClock reads THHMMSS (second 60 is allowed for leap seconds and read as 59).
+func parseClock(s string) (h, m, sec int, ok bool) {
+	if s[0] != 'T' && s[0] != 't' {
+		return 0, 0, 0, false
+	}
+	h, ok1 := digits(s[1:3])
+	m, ok2 := digits(s[3:5])
+	sec, ok3 := digits(s[5:7])
+	if !ok1 || !ok2 || !ok3 || h > 23 || m > 59 || sec > 60 {
+		return 0, 0, 0, false
+	}
+	return h, m, min(sec, 59), true
+}
+
+func daysIn(y int, m time.Month) int {
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
 // parseDTList parses a comma-separated EXDATE or RDATE value. PERIOD values
@@ -428,7 +470,7 @@ func (cc *calCtx) parseDTList(p ical.Prop) ([]dtValue, []time.Time, error) {
 
 // expandMaster emits the occurrences of one (possibly recurring) event, leaving out
 // EXDATEs and occurrences replaced by an override.
-func (x *expander) expandMaster(cc *calCtx, m *ical.Component, overrides, dateOverrides map[string]*ical.Component) {
+func (x *expander) expandMaster(cc *calCtx, m *ical.Component, overrides map[occKey]*ical.Component, dateOverrides map[int32]*ical.Component) {
 	line := x.doc.Lines[m]
 	start, end, allDay, err := x.eventSpan(cc, m)
 	if err != nil {
@@ -443,7 +485,7 @@ func (x *expander) expandMaster(cc *calCtx, m *ical.Component, overrides, dateOv
 	}
 	rdates := m.Props.Values(ical.PropRecurrenceDates)
 	if len(rules) == 0 && len(rdates) == 0 {
-		if _, replaced := overrides[occKey(dtValue{t: start, date: allDay})]; replaced {
+		if _, replaced := overrides[keyOf(dtValue{t: start, date: allDay})]; replaced {
 			return
 		}
 		x.emit(m, start, end, allDay)
@@ -451,7 +493,7 @@ func (x *expander) expandMaster(cc *calCtx, m *ical.Component, overrides, dateOv
 	}
 	dur := end.Sub(start)
 	exact := map[int64]bool{}
-	exDays := map[string]bool{}
+	exDays := map[int32]bool{}
 	for _, p := range m.Props.Values(ical.PropExceptionDates) {
 		vals, _, err := cc.parseDTList(p)
 		if err != nil {
@@ -462,7 +504,7 @@ func (x *expander) expandMaster(cc *calCtx, m *ical.Component, overrides, dateOv
 			v = sameZone(v, start, allDay)
 			if v.date {
 				// A DATE EXDATE on a timed series removes that day's occurrences.
-				exDays[v.t.Format("20060102")] = true
+				exDays[dayKey(v.t)] = true
 			} else {
 				exact[v.t.Unix()] = true
 			}
@@ -495,6 +537,14 @@ func (x *expander) expandMaster(cc *calCtx, m *ical.Component, overrides, dateOv
 			continue
 		}
 		seenRule[rp.Value] = true
+		if time.Now().After(x.deadline) {
+			x.skip(m, line, "not expanded: expanding this calendar's rules took longer than %v", maxExpandTime)
+			return
+		}
+		if x.budget <= 0 {
+			x.skip(m, line, "not expanded: the calendar reached its limit of %d rule instances", x.lim.MaxInstances)
+			return
+		}
 		ro, warn, err := parseRule(rp.Value, start, allDay)
 		if err != nil {
 			x.skip(m, line, "RRULE: %v", err)
@@ -503,12 +553,31 @@ func (x *expander) expandMaster(cc *calCtx, m *ical.Component, overrides, dateOv
 		if warn != "" {
 			x.warn("line %d: %s: RRULE: %s", line, eventLabel(m), warn)
 		}
+		// rrule-go works on wall-clock fields and builds each result with time.Date in
+		// DTSTART's zone; its year-1 time set makes every zone lookup walk the whole
+		// transition table. Running it on the same wall clock in UTC and placing each
+		// result in the zone afterwards gives the same occurrences, several times faster.
+		loc := start.Location()
+		ro.Dtstart = wallUTC(ro.Dtstart, loc)
+		ruleKey := rp.Value + "|" + ro.Dtstart.Format("20060102T150405")
+		if !ro.Until.IsZero() {
+			ro.Until = wallUTC(ro.Until, loc)
+		}
 		from := x.from.Add(-dur)
-		fastForward(ro, from)
+		fastForward(ro, wallUTC(from, loc))
 		r, err := rrule.NewRRule(*ro)
 		if err != nil {
 			x.skip(m, line, "RRULE: %v", err)
 			return
+		}
+		never, seen := x.never[ruleKey]
+		if !seen {
+			never = neverOccurs(*ro)
+			x.never[ruleKey] = never
+		}
+		if never {
+			x.skip(m, line, "RRULE %q never occurs (its BY-parts never match)", clip(rp.Value))
+			continue
 		}
 		next := r.Iterator()
 		n := 0
@@ -518,11 +587,14 @@ func (x *expander) expandMaster(cc *calCtx, m *ical.Component, overrides, dateOv
 					line, eventLabel(m), n, x.lim.MaxInstancesPerSeries, x.lim.MaxInstances)
 				break
 			}
-			if n&1023 == 1023 && time.Now().After(x.deadline) {
+			if n&63 == 63 && time.Now().After(x.deadline) {
 				x.warn("line %d: %s: recurrence cut off: expanding took longer than %v", line, eventLabel(m), maxExpandTime)
 				break
 			}
 			t, ok := next()
+			if ok && loc != time.UTC {
+				t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, loc)
+			}
 			if !ok || !t.Before(x.to) {
 				break
 			}
@@ -531,25 +603,26 @@ func (x *expander) expandMaster(cc *calCtx, m *ical.Component, overrides, dateOv
 			if t.Before(from) {
 				continue
 			}
-			occs = append(occs, occ{start: t})
+			occs = append(growDouble(occs, 1), occ{start: t})
 		}
 	}
-	sort.SliceStable(occs, func(i, j int) bool { return occs[i].start.Before(occs[j].start) })
+	slices.SortStableFunc(occs, func(a, b occ) int { return a.start.Compare(b.start) })
+	x.insts = growDouble(x.insts, len(occs))
 	var last time.Time
 	for i, o := range occs {
 		if i > 0 && o.start.Equal(last) {
 			continue
 		}
 		last = o.start
-		if exact[o.start.Unix()] || exDays[o.start.Format("20060102")] {
+		if exact[o.start.Unix()] || exDays[dayKey(o.start)] {
 			continue
 		}
-		if _, ok := overrides[occKey(dtValue{t: o.start, date: allDay})]; ok {
+		if _, ok := overrides[keyOf(dtValue{t: o.start, date: allDay})]; ok {
 			continue
 		}
 		if allDay {
 			// An override written with a DATE-TIME RECURRENCE-ID for a DATE series.
-			if _, ok := dateOverrides[o.start.Format("20060102")]; ok {
+			if _, ok := dateOverrides[dayKey(o.start)]; ok {
 				continue
 			}
 		}
@@ -563,6 +636,34 @@ func (x *expander) expandMaster(cc *calCtx, m *ical.Component, overrides, dateOv
 		}
 		x.emit(m, o.start, e, allDay)
 	}
+}
+
+// neverOccurs tells whether a rule's BY-parts can never match
+// (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30). rrule-go would search such a rule period by
+// period up to year 9999, up to half a second of CPU that cannot be interrupted. The
+// Gregorian calendar, weekdays included, repeats every 400 years, so the probe runs a
+// copy moved by whole periods to 9599 and lets rrule-go give up at 9999: at most 400
+// years of search. (A rule that can match only less often than once in 400 years, by
+// combining a large INTERVAL with rare dates, is also reported as never occurring.)
+func neverOccurs(o rrule.ROption) bool {
+	simple := len(o.Bymonth)+len(o.Bymonthday)+len(o.Byyearday)+len(o.Byweekno)+len(o.Bysetpos)+len(o.Byeaster) == 0
+	for _, w := range o.Byweekday {
+		if w.N() != 0 {
+			simple = false
+		}
+	}
+	if simple {
+		return false
+	}
+	p := o
+	p.Count, p.Until = 0, time.Time{}
+	fastForward(&p, time.Date(9599, 1, 1, 0, 0, 0, 0, time.UTC))
+	r, err := rrule.NewRRule(p)
+	if err != nil {
+		return false
+	}
+	_, ok := r.Iterator()()
+	return !ok
 }
 
 // parseRule turns an RRULE value into rrule-go options, handling what rrule-go does
@@ -739,4 +840,19 @@ func sameZone(v dtValue, start time.Time, allDay bool) dtValue {
 		v.t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, start.Location())
 	}
 	return v
+}
+
+// wallUTC returns t's wall clock in loc as a UTC time.
+func wallUTC(t time.Time, loc *time.Location) time.Time {
+	t = t.In(loc)
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC)
+}
+
+// growDouble makes room for n more elements, at least doubling the capacity when it
+// grows: append alone grows large slices by 1.25x, copying a large result five times.
+func growDouble[T any](s []T, n int) []T {
+	if cap(s)-len(s) >= n {
+		return s
+	}
+	return slices.Grow(s, max(n, cap(s)))
 }

@@ -119,52 +119,73 @@ func parseBytes(data []byte, source string, lim Limits) (*Document, error) {
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 
-	// Unfold (RFC 5545 3.1): a line starting with a space or tab continues the previous one.
-	var lines []logicalLine
-	var cur []byte
+	// Unfold (RFC 5545 3.1): a line starting with a space or tab continues the previous
+	// one. Lines that are not folded are converted to strings without an extra copy.
+	// Unfold (RFC 5545 3.1): a line starting with a space or tab continues the previous
+	// one. The text is converted to a string once; lines that are not folded are
+	// substrings of it.
+	text := string(data)
+	lines := make([]logicalLine, 0, strings.Count(text, "\n")+1)
+	var first string // current logical line while it has a single piece
+	var joined []byte
+	folded, open := false, false
 	curLine := 0
 	flush := func() {
-		if cur != nil {
-			lines = append(lines, logicalLine{text: string(cur), line: curLine})
-			cur = nil
+		if !open {
+			return
 		}
+		if folded {
+			lines = append(lines, logicalLine{text: string(joined), line: curLine})
+		} else {
+			lines = append(lines, logicalLine{text: first, line: curLine})
+		}
+		open, folded, first, joined = false, false, "", joined[:0]
 	}
 	physical := 0
-	for len(data) > 0 {
+	length := 0
+	for len(text) > 0 {
 		physical++
-		var l []byte
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			l, data = data[:i], data[i+1:]
+		var l string
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			l, text = text[:i], text[i+1:]
 		} else {
-			l, data = data, nil
+			l, text = text, ""
 		}
-		l = bytes.TrimSuffix(l, []byte("\r"))
+		if n := len(l); n > 0 && l[n-1] == '\r' {
+			l = l[:n-1]
+		}
 		if len(l) > 0 && (l[0] == ' ' || l[0] == '\t') {
-			if cur == nil {
+			if !open {
 				// A continuation with nothing to continue: keep it as its own line so the
 				// content-line check below reports it with its number.
-				curLine = physical
-				cur = []byte{}
+				open, curLine, length = true, physical, 0
 			}
-			if len(cur)+len(l)-1 > lim.MaxLineBytes {
+			length += len(l) - 1
+			if length > lim.MaxLineBytes {
 				return nil, &ParseError{Source: source, Line: curLine, Msg: fmt.Sprintf("content line longer than %d bytes: %v", lim.MaxLineBytes, ErrTooLarge)}
 			}
-			cur = append(cur, l[1:]...)
+			if !folded {
+				joined = append(joined[:0], first...)
+				folded = true
+			}
+			joined = append(joined, l[1:]...)
 			continue
 		}
 		flush()
 		if len(l) > lim.MaxLineBytes {
 			return nil, &ParseError{Source: source, Line: physical, Msg: fmt.Sprintf("content line longer than %d bytes: %v", lim.MaxLineBytes, ErrTooLarge)}
 		}
-		if len(bytes.TrimSpace(l)) == 0 {
+		if len(strings.TrimSpace(l)) == 0 {
 			continue
 		}
-		cur = append(make([]byte, 0, len(l)), l...)
-		curLine = physical
+		open, first, curLine, length = true, l, physical, len(l)
 	}
 	flush()
 
-	doc := &Document{Source: source, Lines: map[*ical.Component]int{}}
+	doc := &Document{Source: source, Lines: make(map[*ical.Component]int, len(lines)/8)}
+	// Most properties occur once per component: their one-element slices are cut from
+	// a shared block instead of being allocated one by one.
+	arena := make([]ical.Prop, len(lines))
 	type frame struct {
 		comp *ical.Component
 		line int
@@ -234,7 +255,7 @@ func parseBytes(data []byte, source string, lim Limits) (*Document, error) {
 			if len(stack) >= lim.MaxDepth {
 				return nil, &ParseError{Source: source, Line: ll.line, Msg: fmt.Sprintf("components nested deeper than %d", lim.MaxDepth)}
 			}
-			c := ical.NewComponent(name)
+			c := &ical.Component{Name: name, Props: make(ical.Props, 8)}
 			doc.Lines[c] = ll.line
 			stack = append(stack, &frame{comp: c, line: ll.line})
 		case "END":
@@ -285,7 +306,12 @@ func parseBytes(data []byte, source string, lim Limits) (*Document, error) {
 				return nil, &ParseError{Source: source, Line: ll.line, Msg: fmt.Sprintf("property %s outside any component (expected BEGIN:VCALENDAR)", prop.Name)}
 			}
 			top := stack[len(stack)-1].comp
-			top.Props[prop.Name] = append(top.Props[prop.Name], *prop)
+			if prev := top.Props[prop.Name]; len(prev) > 0 {
+				top.Props[prop.Name] = append(prev, prop)
+			} else {
+				arena[0] = prop
+				top.Props[prop.Name], arena = arena[:1:1], arena[1:]
+			}
 		}
 	}
 	for len(stack) > 0 {
@@ -305,28 +331,31 @@ func parseBytes(data []byte, source string, lim Limits) (*Document, error) {
 }
 
 // parseContentLine splits "NAME;PARAM=a,"b";P2=c:value" (RFC 5545 3.1).
-func parseContentLine(s string) (*ical.Prop, error) {
+func parseContentLine(s string) (ical.Prop, error) {
 	i := strings.IndexAny(s, ";:")
 	if i < 0 {
-		return nil, fmt.Errorf("malformed content line %q: no colon (broken line folding?)", clip(s))
+		return ical.Prop{}, fmt.Errorf("malformed content line %q: no colon (broken line folding?)", clip(s))
 	}
 	name := s[:i]
 	if name == "" {
-		return nil, fmt.Errorf("malformed content line %q: empty property name", clip(s))
+		return ical.Prop{}, fmt.Errorf("malformed content line %q: empty property name", clip(s))
 	}
 	for j := 0; j < len(name); j++ {
 		c := name[j]
 		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == '/') {
-			return nil, fmt.Errorf("malformed content line %q: invalid property name (broken line folding?)", clip(s))
+			return ical.Prop{}, fmt.Errorf("malformed content line %q: invalid property name (broken line folding?)", clip(s))
 		}
 	}
-	prop := &ical.Prop{Name: strings.ToUpper(name), Params: ical.Params{}}
+	prop := ical.Prop{Name: strings.ToUpper(name)}
 	s = s[i:]
 	for len(s) > 0 && s[0] == ';' {
+		if prop.Params == nil {
+			prop.Params = ical.Params{}
+		}
 		s = s[1:]
 		eq := strings.IndexAny(s, "=:;")
 		if eq <= 0 || s[eq] != '=' {
-			return nil, fmt.Errorf("malformed parameter in %s: missing '='", prop.Name)
+			return ical.Prop{}, fmt.Errorf("malformed parameter in %s: missing '='", prop.Name)
 		}
 		pname := strings.ToUpper(s[:eq])
 		s = s[eq+1:]
@@ -335,16 +364,16 @@ func parseContentLine(s string) (*ical.Prop, error) {
 			if len(s) > 0 && s[0] == '"' {
 				end := strings.IndexByte(s[1:], '"')
 				if end < 0 {
-					return nil, fmt.Errorf("malformed parameter %s in %s: unterminated quoted string", pname, prop.Name)
+					return ical.Prop{}, fmt.Errorf("malformed parameter %s in %s: unterminated quoted string", pname, prop.Name)
 				}
 				v, s = s[1:1+end], s[2+end:]
 			} else {
 				end := strings.IndexAny(s, ",;:\"")
 				if end < 0 {
-					return nil, fmt.Errorf("malformed parameter %s in %s: missing ':' before the value", pname, prop.Name)
+					return ical.Prop{}, fmt.Errorf("malformed parameter %s in %s: missing ':' before the value", pname, prop.Name)
 				}
 				if s[end] == '"' {
-					return nil, fmt.Errorf("malformed parameter %s in %s: stray double quote", pname, prop.Name)
+					return ical.Prop{}, fmt.Errorf("malformed parameter %s in %s: stray double quote", pname, prop.Name)
 				}
 				v, s = s[:end], s[end:]
 			}
@@ -356,11 +385,11 @@ func parseContentLine(s string) (*ical.Prop, error) {
 			break
 		}
 		if len(s) == 0 || (s[0] != ';' && s[0] != ':') {
-			return nil, fmt.Errorf("malformed parameter %s in %s: unexpected text after the value", pname, prop.Name)
+			return ical.Prop{}, fmt.Errorf("malformed parameter %s in %s: unexpected text after the value", pname, prop.Name)
 		}
 	}
 	if len(s) == 0 || s[0] != ':' {
-		return nil, fmt.Errorf("malformed content line for %s: expected ':'", prop.Name)
+		return ical.Prop{}, fmt.Errorf("malformed content line for %s: expected ':'", prop.Name)
 	}
 	prop.Value = s[1:]
 	return prop, nil

@@ -38,7 +38,9 @@ type StaticSource struct {
 
 func (s StaticSource) Name() string { return s.Label }
 
-func (s StaticSource) Fetch(ctx context.Context) ([]RawCalendar, error) { return s.Calendars, ctx.Err() }
+func (s StaticSource) Fetch(ctx context.Context) ([]RawCalendar, error) {
+	return s.Calendars, ctx.Err()
+}
 
 // FileSource reads one local .ics file.
 type FileSource struct {

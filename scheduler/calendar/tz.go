@@ -184,12 +184,14 @@ func zoneFromVTimezone(tzid string, vt *ical.Component) (*time.Location, error) 
 				return nil, fmt.Errorf("%s RRULE: %w", c.Name, err)
 			}
 			o.Dtstart = start
+			// Outlook starts rules in 1601: skip ahead so the onsets reach 2100.
+			fastForward(o, time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC))
 			r, err := rrule.NewRRule(*o)
 			if err != nil {
 				return nil, fmt.Errorf("%s RRULE: %w", c.Name, err)
 			}
 			next := r.Iterator()
-			for i := 0; i < 400; i++ {
+			for i := 0; i < 1000; i++ {
 				t, ok := next()
 				if !ok || t.Year() > 2100 {
 					break
