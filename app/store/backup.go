@@ -124,6 +124,11 @@ func ReadBackup(name string, data []byte) (*Backup, error) {
 		}
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	// Decode stops after the first value; anything but space after it
+	// (a second backup pasted on, say) would otherwise be ignored.
+	if rest := bytes.TrimLeft(data[dec.InputOffset():], " \t\r\n"); len(rest) > 0 {
+		return nil, fmt.Errorf("%s:%d: unexpected data after the backup", name, lineAt(data, int64(len(data)-len(rest))))
+	}
 	if b.Format != BackupFormat {
 		return nil, fmt.Errorf("%s:1: format is %q, want %q", name, b.Format, BackupFormat)
 	}

@@ -135,9 +135,11 @@ func openUpTo(ctx context.Context, file string, opts Options, target int) (*Stor
 	// 1,000-lesson import runs ~20,000 statements: 1.0 s without, 0.6 s with).
 	// journal_mode is deliberately not in the DSN: go-sqlite3 applies DSN
 	// pragmas on every new connection, and the integrity checks below must
-	// run before Tidbit writes anything to an unknown file.
+	// run before Tidbit writes anything to an unknown file. Recursive
+	// triggers make INSERT OR REPLACE fire the append-only logs' DELETE
+	// triggers; without them REPLACE would silently overwrite an answer.
 	dsn := "file:" + escapePath(file) + "?mode=" + mode +
-		"&_busy_timeout=10000&_foreign_keys=on&_txlock=immediate&_synchronous=FULL&_stmt_cache_size=64"
+		"&_busy_timeout=10000&_foreign_keys=on&_txlock=immediate&_synchronous=FULL&_stmt_cache_size=64&_recursive_triggers=on"
 	db, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", file, err)
