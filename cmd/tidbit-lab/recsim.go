@@ -22,6 +22,7 @@ func runRecsim(args []string, stdout, stderr io.Writer) int {
 	days := fs.Int("days", 60, fmt.Sprintf("days simulated, weekends off (1-%d)", recsim.MaxDays))
 	seed := fs.Uint64("seed", 1, "random seed; the same seed gives the same report")
 	minutes := fs.Int("minutes", 15, "study minutes a weekday")
+	reviewRun := fs.Int("max-review-run", 0, "due reviews in a row the recommender allows while new lessons wait (0: its default)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -37,7 +38,7 @@ func runRecsim(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "tidbit-lab recsim: --learners and --days must be at least 1")
 		return 2
 	}
-	rep, err := recsim.Run(recsim.Config{Learners: *learners, Days: *days, Seed: *seed, MinutesPerDay: *minutes})
+	rep, err := recsim.Run(recsim.Config{Learners: *learners, Days: *days, Seed: *seed, MinutesPerDay: *minutes, MaxReviewRun: *reviewRun})
 	if err != nil {
 		fmt.Fprintf(stderr, "tidbit-lab recsim: %v\n", err)
 		return 2

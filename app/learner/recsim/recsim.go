@@ -53,6 +53,7 @@ type Config struct {
 	MinutesPerDay   int              `json:"minutes_per_day"`   // study budget on a weekday; default 15
 	LessonsPerSkill int              `json:"lessons_per_skill"` // default 5
 	Eta             float64          `json:"eta"`               // learning rate on the logit scale; default 0.35
+	MaxReviewRun    int              `json:"max_review_run"`    // passed to the recommender; 0: its default
 	Taxonomy        *assets.Taxonomy `json:"-"`                 // default: the shipped taxonomy
 }
 
@@ -89,6 +90,8 @@ func (c *Config) fill() error {
 		return fmt.Errorf("recsim: lessons per skill %d is not in 1..5", c.LessonsPerSkill)
 	case math.IsNaN(c.Eta) || c.Eta <= 0 || c.Eta > 5:
 		return fmt.Errorf("recsim: eta %v is not in (0, 5]", c.Eta)
+	case c.MaxReviewRun < 0 || c.MaxReviewRun > 1000:
+		return fmt.Errorf("recsim: max review run %d is not in 0..1000", c.MaxReviewRun)
 	}
 	if c.Taxonomy == nil {
 		tax, err := assets.LoadTaxonomy()
@@ -408,7 +411,7 @@ func simulate(cfg Config, w *world, policy string, learnerNo uint64) (PolicyRepo
 	switch policy {
 	case Recommender:
 		r, err := learner.New(learner.Config{Taxonomy: w.tax, Lessons: w.lessons, Profile: p.profile,
-			Mastery: learner.KTMastery{State: state}, Reviews: reviews, Rand: rand.New(rand.NewPCG(cfg.Seed^0x7ec, learnerNo))})
+			Mastery: learner.KTMastery{State: state}, Reviews: reviews, MaxReviewRun: cfg.MaxReviewRun, Rand: rand.New(rand.NewPCG(cfg.Seed^0x7ec, learnerNo))})
 		if err != nil {
 			return PolicyReport{}, err
 		}
