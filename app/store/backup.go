@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -45,13 +46,13 @@ var backupTables = []struct {
 // Export reads the whole store in one read transaction (a consistent
 // snapshot even while the other process writes).
 func (s *Store) Export(ctx context.Context) (*Backup, error) {
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, done, err := s.readSnapshot(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
-	v, err := s.Version(ctx)
-	if err != nil {
+	defer done()
+	var v int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
 		return nil, err
 	}
 	b := &Backup{Format: BackupFormat, Schema: v, CreatedAt: s.now().UTC(), Tables: map[string][]map[string]any{}}
@@ -206,7 +207,42 @@ func (s *Store) Restore(ctx context.Context, name string, b *Backup) (RestoreRes
 	return res, nil
 }
 
-func tableColumns(ctx context.Context, tx *sql.Tx, table string) (map[string]bool, []string, error) {
+// querier is a transaction or a connection.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// readSnapshot starts a read transaction on a connection of its own; done
+// ends it. The DSN's _txlock=immediate makes every BeginTx take the write
+// lock, which would stall the other process's writes for as long as the
+// read lasts (and fail them after the busy timeout). A plain BEGIN takes
+// no lock until the first read, and then only a WAL read mark: writers
+// carry on, and the reader keeps seeing the snapshot of its first read.
+func (s *Store) readSnapshot(ctx context.Context) (*sql.Conn, func(), error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := conn.ExecContext(ctx, "BEGIN DEFERRED"); err != nil {
+		conn.Close()
+		return nil, nil, err
+	}
+	ended := false
+	done := func() {
+		if ended {
+			return
+		}
+		ended = true
+		if _, err := conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
+			// Never hand a connection inside a transaction back to the pool.
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		conn.Close()
+	}
+	return conn, done, nil
+}
+
+func tableColumns(ctx context.Context, tx querier, table string) (map[string]bool, []string, error) {
 	rows, err := tx.QueryContext(ctx, "SELECT name, pk FROM pragma_table_info(?) ORDER BY pk", table)
 	if err != nil {
 		return nil, nil, err

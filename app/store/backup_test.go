@@ -309,3 +309,49 @@ func FuzzReadBackup(f *testing.F) {
 		}
 	})
 }
+
+// TestExportDoesNotBlockWriters: an export is a read. It must see one
+// snapshot, and the other process must go on recording answers while it
+// runs (a long export of a big store must not make them time out).
+func TestExportDoesNotBlockWriters(t *testing.T) {
+	ctx := context.Background()
+	s, file := openTest(t)
+	seedEverything(t, s)
+	other, err := Open(ctx, file, Options{}) // its own connections, as the other process has
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+
+	snap, done, err := s.readSnapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer done()
+	before := 0
+	if err := snap.QueryRowContext(ctx, `SELECT count(*) FROM answers`).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
+	// The write must not wait for the snapshot to end.
+	wctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	start := time.Now()
+	if err := other.RecordAnswer(wctx, Answer{ID: "during-export", AttemptID: "att-1", QuestionID: "lesson-0/q0", QuestionHash: "h",
+		AnsweredAt: t0}); err != nil {
+		t.Fatalf("recording an answer while an export reads: %v", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("the write waited %v for the export", d)
+	}
+	after := 0
+	if err := snap.QueryRowContext(ctx, `SELECT count(*) FROM answers`).Scan(&after); err != nil {
+		t.Fatal(err)
+	}
+	if after != before {
+		t.Fatalf("the snapshot saw the count change from %d to %d", before, after)
+	}
+	done()
+	if n := count(t, s, `SELECT count(*) FROM answers WHERE id = 'during-export'`); n != 1 {
+		t.Fatal("the answer written during the export is missing")
+	}
+}
