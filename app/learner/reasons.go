@@ -85,6 +85,12 @@ func (r *Recommender) reasonReview(i int32, rv float64, meeting string) string {
 	if s >= 0 && r.meeting[s] {
 		return fmt.Sprintf("%s: a quick refresher on %s.", r.meetingPhrase(meeting), name)
 	}
+	if s >= 0 && r.cfg.Mastery != nil {
+		if e := sanitize(r.cfg.Mastery.Estimate(r.skillIDs[s])); e.RecentRight < e.RecentN {
+			return fmt.Sprintf("Time to refresh %s: you missed %d of %d on it and recall is down to about %d %%; practising now makes it stick.",
+				name, e.RecentN-e.RecentRight, e.RecentN, int(math.Round(100*rv)))
+		}
+	}
 	return fmt.Sprintf("Time to refresh %s: your recall is down to about %d %%, and practising now makes it stick.",
 		name, int(math.Round(100*rv)))
 }
