@@ -124,7 +124,10 @@ func Expand(raws []RawCalendar, from, to time.Time, opts Options) (Result, error
 	infos := map[*ical.Component]*compInfo{}
 	res.Events = make([]Event, 0, len(insts))
 	busy := make([]Interval, 0, len(insts))
+	loc := opts.location()
 	for _, in := range insts {
+		// Results are reported in the user's zone, whatever zone each event was written in.
+		in.start, in.end = in.start.In(loc), in.end.In(loc)
 		ci := infos[in.comp]
 		if ci == nil {
 			ci = &compInfo{title: title(in.comp), label: eventLabel(in.comp), reason: componentFreeReason(in.comp, addrs)}

@@ -169,11 +169,21 @@ func (x *expander) expandSeries(cc *calCtx, s *series) {
 	overrides := map[occKey]*ical.Component{}
 	dateOverrides := map[int32]*ical.Component{}
 	var overrideOrder []occKey
+	var masterStart *dtValue
+	if len(masters) > 0 {
+		if v, err := cc.parseDT(masters[0].Props.Get(ical.PropDateTimeStart)); err == nil {
+			masterStart = &v
+		}
+	}
 	for _, o := range s.overrides {
 		rid, err := cc.parseDT(o.Props.Get(ical.PropRecurrenceID))
 		if err != nil {
 			x.skip(o, x.doc.Lines[o], "RECURRENCE-ID: %v", err)
 			continue
+		}
+		if masterStart != nil {
+			// A floating RECURRENCE-ID names an occurrence of a zoned series.
+			rid = sameZone(rid, masterStart.t, masterStart.date)
 		}
 		k := keyOf(rid)
 		if prev, ok := overrides[k]; ok && sequence(prev) > sequence(o) {

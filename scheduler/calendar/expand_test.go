@@ -389,3 +389,16 @@ func TestRulesThatNeverOccur(t *testing.T) {
 		t.Errorf("%d of 30 impossible series skipped with a reason: %+v", never, res.Skipped)
 	}
 }
+
+func TestFloatingRecurrenceIDOnZonedSeries(t *testing.T) {
+	data := ics(
+		ev("UID:z", "DTSTART;TZID=Europe/Berlin:20260316T090000", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=2"),
+		ev("UID:z", "RECURRENCE-ID:20260317T090000", "DTSTART;TZID=Europe/Berlin:20260317T150000", "DURATION:PT1H"))
+	res, err := Expand([]RawCalendar{{Source: "t.ics", Data: []byte(data)}}, weekOfMar16.Start, weekOfMar16.End, Options{Location: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(spans(res), ", "), "03-16 08:00-09:00, 03-17 14:00-15:00"; got != want {
+		t.Errorf("events = %s, want %s", got, want)
+	}
+}

@@ -299,3 +299,38 @@ func scrubURLError(err error) error {
 	}
 	return err
 }
+
+// SourceFor turns what a user types as a calendar source into a Source:
+//   - a path to an .ics file;
+//   - an http://, https:// or webcal:// subscription URL (cached in cacheDir);
+//   - caldav+https://user:password@host/path (or caldav+http://) for a CalDAV
+//     account; the password may instead come from the TIDBIT_CALDAV_PASSWORD
+//     environment variable, which keeps it out of shell history.
+func SourceFor(spec, cacheDir string) (Source, error) {
+	spec = strings.TrimSpace(spec)
+	lower := strings.ToLower(spec)
+	switch {
+	case strings.HasPrefix(lower, "caldav+http://"), strings.HasPrefix(lower, "caldav+https://"):
+		u, err := url.Parse(spec[len("caldav+"):])
+		if err != nil || u.Host == "" {
+			return nil, fmt.Errorf("calendar source %q: not a CalDAV URL", redactURL(spec[len("caldav+"):]))
+		}
+		src := &CalDAVSource{}
+		if u.User != nil {
+			src.Username = u.User.Username()
+			src.Password, _ = u.User.Password()
+			u.User = nil
+		}
+		if pw := os.Getenv("TIDBIT_CALDAV_PASSWORD"); pw != "" && src.Password == "" {
+			src.Password = pw
+		}
+		src.Endpoint = u.String()
+		return src, nil
+	case strings.HasPrefix(lower, "http://"), strings.HasPrefix(lower, "https://"), strings.HasPrefix(lower, "webcal://"):
+		return &HTTPSource{URL: spec, CacheDir: cacheDir}, nil
+	case spec == "":
+		return nil, fmt.Errorf("calendar source: empty")
+	default:
+		return FileSource{Path: spec}, nil
+	}
+}
