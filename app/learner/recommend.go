@@ -599,7 +599,7 @@ func (r *Recommender) Next(ctx context.Context, m Moment) (Pick, error) {
 			}
 		}
 		if assigned[li] {
-			rel += 0.3
+			rel += 1 // assigned but not yet urgent: nudged forward
 		}
 		c := cand{li, rel}
 		all.add(c)

@@ -403,3 +403,60 @@ func TestGoldenReasons(t *testing.T) {
 		t.Errorf("reasons differ from %s (go test -update rewrites it):\n--- got\n%s--- want\n%s", golden, b.String(), want)
 	}
 }
+
+func TestAssignmentsComeFirstAsTheDateNears(t *testing.T) {
+	tax := testTaxonomy(t)
+	lessons := synthLibrary(tax, 2, rand.New(rand.NewPCG(4, 4)))
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	target := "sql-basics-1"
+	cases := []struct {
+		name      string
+		due       time.Time
+		wantFirst bool
+	}{
+		{"due in a month: waits", now.AddDate(0, 1, 0), false},
+		{"due in 4 days: waits", now.Add(96 * time.Hour), false},
+		{"due in 2 days: first", now.Add(48 * time.Hour), true},
+		{"overdue: first", now.Add(-time.Hour), true},
+		{"no due date: waits", time.Time{}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			prof, _ := BuildProfile(tax, ProfileInput{Role: "team-lead"})
+			rec, err := New(Config{Taxonomy: tax, Lessons: lessons, Profile: prof, Mastery: NewBetaMastery(),
+				Assignments: []Assignment{{LessonID: target, Due: tc.due}}, Rand: rand.New(rand.NewPCG(1, 1))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := rec.Next(context.Background(), Moment{Minutes: 15, Time: now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The assigned lesson, or a prerequisite it still needs.
+			got := p.Kind == KindAssigned && (p.LessonID == target || strings.HasPrefix(p.Reason, "Needed first for “SQL basics, part 1”"))
+			if got != tc.wantFirst {
+				t.Errorf("first pick %+v; want assigned first: %v", p, tc.wantFirst)
+			}
+		})
+	}
+}
+
+func FuzzMatcher(f *testing.F) {
+	for _, s := range []string{"needs to improve stakeholder updates", "1:1s; prioritization", "\xff\xfe", "", "a.b!c?d;e\nf"} {
+		f.Add(s)
+	}
+	m := NewMatcher(testTaxonomy(f))
+	f.Fuzz(func(t *testing.T, text string) {
+		got := m.Match(text)
+		seen := map[string]bool{}
+		for _, id := range got {
+			if seen[id] {
+				t.Fatalf("%s twice", id)
+			}
+			seen[id] = true
+			if _, ok := testTaxonomy(t).Skill(id); !ok {
+				t.Fatalf("unknown skill %q", id)
+			}
+		}
+	})
+}
