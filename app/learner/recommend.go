@@ -318,18 +318,18 @@ func New(cfg Config) (*Recommender, error) {
 			r.done[i] = true
 		}
 	}
+	// Replay recent history for the floors and diversity, judging
+	// "outside" by today's strengths (the past ones are not known).
+	r.refresh("")
 	for _, p := range cfg.History.Recent {
 		if i, ok := r.lesIdx[p.LessonID]; ok {
-			r.record(i, p.Kind, r.isOutsideNow(i))
+			s := r.lesMain[i]
+			r.record(i, p.Kind, s >= 0 && r.outside(r.skillCat[s]))
 		}
 	}
 	r.assign = append([]Assignment(nil), cfg.Assignments...)
 	return r, nil
 }
-
-// isOutsideNow is used only while replaying history, before strengths are
-// known: every category counts as inside, which errs towards exploring.
-func (r *Recommender) isOutsideNow(int32) bool { return false }
 
 // Done records that the learner completed a lesson (it stops being new).
 func (r *Recommender) Done(lessonID string) {

@@ -460,3 +460,35 @@ func FuzzMatcher(f *testing.F) {
 		}
 	})
 }
+
+func TestHistoryCarriesTheFloors(t *testing.T) {
+	tax := testTaxonomy(t)
+	lessons := synthLibrary(tax, 2, rand.New(rand.NewPCG(5, 5)))
+	m := NewBetaMastery()
+	// Strong in data, security and digital tools.
+	for _, s := range []string{"sql-basics", "spreadsheet-basics", "phishing", "passwords", "keyboard-shortcuts", "ai-assistants"} {
+		m.Add(s, 20, 20)
+	}
+	hist := History{
+		Completed: []string{"sql-basics-1", "phishing-1", "keyboard-shortcuts-1", "passwords-1"},
+		Recent: []Past{{"sql-basics-1", KindNew}, {"phishing-1", KindNew}, {"keyboard-shortcuts-1", KindNew},
+			{"passwords-1", KindNew}},
+	}
+	prof, _ := BuildProfile(tax, ProfileInput{Goals: []string{"sql-basics", "passwords", "phishing"}})
+	rec, err := New(Config{Taxonomy: tax, Lessons: lessons, Profile: prof, Mastery: m, History: hist, Rand: rand.New(rand.NewPCG(1, 1))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.Strongest(); !slices.Equal(got, []string{"data", "digital", "security"}) {
+		t.Fatalf("strongest %v", got)
+	}
+	p, err := rec.Next(context.Background(), Moment{Minutes: 15})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Four new picks inside the strongest categories, all hard skills: the
+	// fifth must be outside them and soft.
+	if !p.Outside || !p.Soft {
+		t.Errorf("pick %+v: want outside the strongest categories and soft", p)
+	}
+}
