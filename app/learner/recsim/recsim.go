@@ -15,18 +15,25 @@
 // but not given: the policies only see answers, through the
 // knowledge-tracing model.
 //
-// Learning and forgetting. A first pass through a lesson adds
-// Eta x zpd(p) to the skill's fragile knowledge, where p is the success
-// probability and zpd(p) = exp(-((p - 0.75) / 0.15)^2) peaks in the
-// 70-85 % zone; a repeat adds a third of that. Fragile knowledge decays
-// exponentially with a per-skill stability that grows 1.8x with each
-// practice; each practice consolidates 30 % of what is left into durable
-// knowledge. Learning gain is the increase, from start to end, of the
-// mastery on a level-3 question, summed over all skills ("mastery
-// points"); the target gain counts only the learner's target skills.
+// Learning and forgetting. A first pass through a lesson teaches
+// Eta x zpd(p) on the logit scale, where p is the success probability and
+// zpd(p) = exp(-((p - 0.75) / 0.15)^2) peaks in the 70-85 % zone. What a
+// lesson taught is remembered along the FSRS-4.5 power curve
+// 1 / (1 + t / (9 S)), S starting at 2 days; a repeat (a review: the
+// questions again, two minutes) teaches a quarter as much and multiplies S
+// by 1.3 + 3 (1 - recall), so late reviews strengthen memory most.
+// Learning gain is the increase, from start to end, of the mastery on a
+// level-3 question summed over all skills ("mastery points"); the target
+// gain counts only the learner's target skills.
 //
-// Every policy meets the same learners with the same random answers
-// (common random numbers), so differences are the policies'.
+// Baselines: random takes any lesson that fits the minutes (done or not,
+// ready or not); random-ready takes a ready new lesson when there is one;
+// greedy-gap takes the ready new lesson of the largest estimated gap
+// (repeating target lessons once they are all done) and nothing else.
+// None of them schedules reviews.
+//
+// Every policy meets the same learners, moments and random streams (common
+// random numbers), so differences are the policies'.
 package recsim
 
 import (
