@@ -167,7 +167,8 @@ func lessonBase(packID, group string) string {
 	return base
 }
 
-// groupTitle is the last part of a GIFT category path or Anki deck name.
+// groupTitle is the last part of a group: an Anki deck name or a GIFT
+// category path, both joined with "::".
 func groupTitle(group, fallback string) string {
 	if group == "" {
 		return fallback
@@ -175,9 +176,6 @@ func groupTitle(group, fallback string) string {
 	t := group
 	if i := strings.LastIndex(t, "::"); i >= 0 {
 		t = t[i+2:]
-	}
-	if segs := splitCategory(t); len(segs) > 0 {
-		t = segs[len(segs)-1]
 	}
 	t = strings.TrimSpace(t)
 	if t == "" {

@@ -101,7 +101,8 @@ func giftItem(p *problems, o Options, b *giftBlock, category *string) (item, boo
 		if more {
 			p.add(b.lines[1], "a $CATEGORY line stands alone: put a blank line after it (this text would be lost)")
 		}
-		*category = strings.TrimSpace(strings.TrimPrefix(first, "$CATEGORY:"))
+		// Kept as a path joined with "::", like an Anki deck name.
+		*category = strings.Join(splitCategory(strings.TrimSpace(strings.TrimPrefix(first, "$CATEGORY:"))), "::")
 		return item{}, false
 	}
 	pos := 0
