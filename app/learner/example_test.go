@@ -54,8 +54,8 @@ func Example() {
 	}
 	// Output:
 	// git-small-commits (new): Because your role is Software engineer and you haven't practised version control yet.
-	// five-line-update (new): Because your goal is Team lead and you haven't practised stakeholder updates yet.
+	// five-line-update (new): Because your notes say “Needs to improve stakeholder updates” and you haven't practised stakeholder updates yet.
 	// delegate-outcomes (new): Because your goal is Team lead and you missed 3 of 5 on delegation.
-	// stakeholder-updates: target 0.85, mastery 0.57 ± 0.35, gap 0.28 (goal-role)
+	// stakeholder-updates: target 0.85, mastery 0.57 ± 0.35, gap 0.28 (notes)
 	// delegation: target 0.75, mastery 0.47 ± 0.19, gap 0.28 (goal-role)
 }

@@ -59,13 +59,14 @@ type Source struct {
 	ID    string     `json:"id"`              // role or skill id
 	Name  string     `json:"name"`            // role or skill name, for reasons
 	Quote string     `json:"quote,omitempty"` // the sentence of the notes, for FromNotes
+	Level float64    `json:"level"`           // the level this source asks for
 }
 
 // Target is one skill the learner should reach, on the 1-5 level scale.
 type Target struct {
 	Skill   string   `json:"skill"`
 	Level   float64  `json:"level"`
-	Sources []Source `json:"sources"` // strongest first: goal, notes, role
+	Sources []Source `json:"sources"` // the one setting the level first; ties: goal role, goal skill, notes, role
 }
 
 // Profile is the cleaned profile: targets per skill and prior beliefs from
@@ -197,6 +198,7 @@ func BuildProfile(tax *assets.Taxonomy, in ProfileInput) (*Profile, error) {
 
 	add := func(skill string, level float64, src Source) {
 		level = clampLevel(level)
+		src.Level = level
 		if i, ok := p.targetBySkill[skill]; ok {
 			t := &p.Targets[i]
 			t.Level = math.Max(t.Level, level)
@@ -287,7 +289,14 @@ func BuildProfile(tax *assets.Taxonomy, in ProfileInput) (*Profile, error) {
 
 	for i := range p.Targets {
 		t := &p.Targets[i]
-		sort.SliceStable(t.Sources, func(a, b int) bool { return sourceRank(t.Sources[a].Kind) < sourceRank(t.Sources[b].Kind) })
+		// The source that sets the level comes first, then what the
+		// learner chose over what the role implies.
+		sort.SliceStable(t.Sources, func(a, b int) bool {
+			if t.Sources[a].Level != t.Sources[b].Level {
+				return t.Sources[a].Level > t.Sources[b].Level
+			}
+			return sourceRank(t.Sources[a].Kind) < sourceRank(t.Sources[b].Kind)
+		})
 	}
 	sort.Slice(p.Targets, func(i, j int) bool { return p.Targets[i].Skill < p.Targets[j].Skill })
 	for i, t := range p.Targets {
