@@ -492,3 +492,40 @@ func TestHistoryCarriesTheFloors(t *testing.T) {
 		t.Errorf("pick %+v: want outside the strongest categories and soft", p)
 	}
 }
+
+func TestOddLessons(t *testing.T) {
+	tax := testTaxonomy(t)
+	lessons := []Lesson{
+		{ID: "no-skill", Title: "No skill", Level: 0, Minutes: 0},
+		{ID: "unknown-skill", Title: "Unknown", Skills: []string{"juggling"}, Level: 99, Minutes: -4},
+		{ID: "cycle-a", Title: "A", Skills: []string{"delegation"}, Level: 2, Minutes: 3, Prereqs: []string{"cycle-b"}},
+		{ID: "cycle-b", Title: "B", Skills: []string{"delegation"}, Level: 2, Minutes: 3, Prereqs: []string{"cycle-a"}},
+		{ID: "self", Title: "Self", Skills: []string{"coaching"}, Level: 1, Minutes: 2, Prereqs: []string{"self", "missing"}},
+	}
+	prof, _ := BuildProfile(tax, ProfileInput{Goals: []string{"delegation"}})
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	rec, err := New(Config{Taxonomy: tax, Lessons: lessons, Profile: prof, Mastery: NewBetaMastery(),
+		Assignments: []Assignment{{LessonID: "cycle-a", Due: now}}, Rand: rand.New(rand.NewPCG(1, 1))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for i := 0; i < 10; i++ {
+		p, err := rec.Next(context.Background(), Moment{Minutes: 5, Time: now, MeetingTitle: "delegation sync"})
+		if err != nil {
+			t.Fatalf("pick %d: %v", i, err)
+		}
+		if p.LessonID == "cycle-a" || p.LessonID == "cycle-b" {
+			if p.Kind != KindReview {
+				t.Fatalf("pick %d: %s offered as %s despite its prerequisite cycle", i, p.LessonID, p.Kind)
+			}
+		}
+		seen[p.LessonID] = true
+		rec.Done(p.LessonID)
+	}
+	for _, id := range []string{"no-skill", "unknown-skill", "self"} {
+		if !seen[id] {
+			t.Errorf("%s never offered: %v", id, seen)
+		}
+	}
+}
