@@ -3,7 +3,6 @@ package exchange
 import (
 	"fmt"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -270,35 +269,33 @@ func cardsToQuestions(p *problems, groups []*group) {
 }
 
 // distractors picks up to n other cards whose backs differ from c's and from
-// each other (and from avoid), in an order fixed by a hash.
+// each other (and from avoid). It walks the pool from a place fixed by a hash
+// of the front, so the choice is stable and costs O(1) per card; only when a
+// short walk finds nothing (many cards share one back) does it scan the pool.
 func distractors(c *card, pool []*item, n int, avoid ...*card) []*card {
+	if len(pool) == 0 || n <= 0 {
+		return nil
+	}
 	taken := map[string]bool{strings.ToLower(c.back): true}
 	for _, a := range avoid {
 		taken[strings.ToLower(a.back)] = true
 	}
-	type cand struct {
-		c *card
-		h uint64
-	}
-	var cs []cand
-	for _, it := range pool {
-		if it.card == c || taken[strings.ToLower(it.card.back)] {
-			continue
-		}
-		cs = append(cs, cand{it.card, hashUint(c.front + "\x00" + it.card.front + "\x00" + it.card.back)})
-	}
-	sort.SliceStable(cs, func(i, j int) bool { return cs[i].h < cs[j].h })
 	var out []*card
-	for _, x := range cs {
-		if len(out) == n {
-			break
+	start := int(hashUint(c.front) % uint64(len(pool)))
+	walk := func(limit int) {
+		for k := 0; k < len(pool) && k < limit && len(out) < n; k++ {
+			d := pool[(start+k)%len(pool)].card
+			key := strings.ToLower(d.back)
+			if d == c || taken[key] {
+				continue
+			}
+			taken[key] = true
+			out = append(out, d)
 		}
-		k := strings.ToLower(x.c.back)
-		if taken[k] {
-			continue
-		}
-		taken[k] = true
-		out = append(out, x.c)
+	}
+	walk(64)
+	if len(out) == 0 {
+		walk(len(pool))
 	}
 	return out
 }
