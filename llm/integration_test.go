@@ -1,0 +1,351 @@
+package llm
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ollama/ollama/api"
+	"github.com/tidbit-learn/tidbit/llm/internal/tinymodel"
+)
+
+// These tests run a real Ollama server, built by .ci/ollama.sh from the
+// module version in go.mod, with a tiny model this package writes. Set
+// TIDBIT_OLLAMA_BIN to the binary (export TIDBIT_OLLAMA_BIN=$(.ci/ollama.sh)).
+
+const tinyName = "tidbit-tiny"
+
+func ollamaBinary(t *testing.T) string {
+	t.Helper()
+	bin := os.Getenv("TIDBIT_OLLAMA_BIN")
+	if bin == "" {
+		msg := "no Ollama server binary: run `export TIDBIT_OLLAMA_BIN=$(.ci/ollama.sh)` (builds it from go.mod's version; needs nlohmann-json3-dev and libstb-dev)"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	if _, err := os.Stat(bin); err != nil {
+		t.Fatalf("TIDBIT_OLLAMA_BIN=%s: %v", bin, err)
+	}
+	return bin
+}
+
+type ollamaServer struct {
+	base *url.URL
+	env  []string
+	bin  string
+	log  string
+	cl   *api.Client
+}
+
+// startOllama starts `ollama serve` on a free loopback port with a private
+// HOME and model folder, creates the tiny model, and stops the server (and
+// the runners it started) by PID when the test ends.
+func startOllama(t *testing.T) *ollamaServer {
+	t.Helper()
+	bin := ollamaBinary(t)
+	dir := t.TempDir()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	s := &ollamaServer{bin: bin, log: filepath.Join(dir, "serve.log")}
+	s.base, _ = url.Parse("http://" + addr)
+	s.env = append(os.Environ(), "HOME="+filepath.Join(dir, "home"), "OLLAMA_HOST="+addr,
+		"OLLAMA_MODELS="+filepath.Join(dir, "models"), "OLLAMA_NOPRUNE=1", "OLLAMA_NUM_PARALLEL=1")
+	logf, err := os.Create(s.log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = s.env
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // its runners share the group
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting %s serve: %v", bin, err)
+	}
+	pid := cmd.Process.Pid
+	waited := make(chan struct{})
+	go func() { cmd.Wait(); close(waited) }()
+	t.Cleanup(func() {
+		syscall.Kill(pid, syscall.SIGTERM)
+		select {
+		case <-waited:
+		case <-time.After(10 * time.Second):
+			syscall.Kill(-pid, syscall.SIGKILL)
+			<-waited
+		}
+		syscall.Kill(-pid, syscall.SIGKILL) // runners left behind, if any
+		logf.Close()
+		if t.Failed() {
+			b, _ := os.ReadFile(s.log)
+			t.Logf("ollama serve log (tail):\n%s", tail(string(b), 4000))
+		}
+	})
+	s.cl = api.NewClient(s.base, &http.Client{Timeout: 5 * time.Second})
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if _, err := s.cl.Version(context.Background()); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("ollama serve did not answer on %s within 60 s", addr)
+		}
+		select {
+		case <-waited:
+			b, _ := os.ReadFile(s.log)
+			t.Fatalf("ollama serve exited:\n%s", tail(string(b), 4000))
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+
+	mdir := filepath.Join(dir, "tiny")
+	if err := tinymodel.Write(mdir, 1); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	create := exec.CommandContext(ctx, bin, "create", tinyName, "-f", filepath.Join(mdir, "Modelfile"))
+	create.Dir = mdir
+	create.Env = s.env
+	if out, err := create.CombinedOutput(); err != nil {
+		t.Fatalf("ollama create: %v\n%s", err, out)
+	}
+	return s
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+func (s *ollamaServer) generator() *Generator {
+	g := NewGenerator(s.base, tinyName, nil)
+	g.Seed = 42
+	g.NumPredict = 1024
+	g.Timeout = 3 * time.Minute
+	return g
+}
+
+func TestOllamaIntegration(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test; -short given")
+	}
+	s := startOllama(t)
+	ctx := context.Background()
+
+	t.Run("probe sees the model", func(t *testing.T) {
+		st := Probe(ctx, s.base, tinyName, nil)
+		if !st.Reachable || !st.HasModel || st.Version != strings.TrimPrefix(ollamaModVersion(t), "v") {
+			t.Errorf("probe: %+v (want version %s)", st, ollamaModVersion(t))
+		}
+	})
+
+	t.Run("generation end to end", func(t *testing.T) {
+		g := s.generator()
+		// The raw constrained output first: the grammar and the biased
+		// model must give complete JSON; the validators must reject it as
+		// content (random letters support nothing in the lesson).
+		schema := quizSchema(testLesson)
+		body, _ := neutralise(testLesson.Body)
+		out, st, err := g.complete(ctx, generationPrompt(testLesson, body, schema), schema, defaultTemp)
+		t.Logf("raw output (%v, %d tokens, %.0f tok/s, done %q): %.300s", st.Latency, st.EvalCount, st.TokensPerSecond(), st.DoneReason, out)
+		switch {
+		case err == nil:
+			qs, probs, verr := ValidateQuiz(testLesson, []byte(out))
+			if verr != nil {
+				t.Logf("rejected whole: %v", verr)
+			} else {
+				t.Logf("schema-valid; problems: %v", probs)
+				for _, q := range qs {
+					assertUsable(t, testLesson, q)
+				}
+			}
+			if len(qs) > 0 {
+				t.Logf("a random model's question passed validation: %+v", qs)
+			}
+		case errors.Is(err, ErrTruncated), errors.Is(err, ErrIncompleteStream):
+			t.Logf("incomplete output handled: %v", err)
+		default:
+			t.Fatalf("request failed: %v", err)
+		}
+
+		// Then the whole pipeline: whatever the model says, the result is
+		// a verified quiz or ErrUseAuthored, never a crash.
+		qz, rep, err := g.QuizReport(ctx, testLesson)
+		t.Logf("report: %d attempts, %d schema-valid, %d generated, problems %v, verified %d, disagreed %d, err %v",
+			rep.Attempts, rep.SchemaValid, rep.Generated, rep.Problems, rep.Verified, rep.Disagreed, err)
+		if err != nil {
+			if !errors.Is(err, ErrUseAuthored) || len(qz.Questions) != 0 {
+				t.Fatalf("err %v with %d questions", err, len(qz.Questions))
+			}
+			if errors.Is(err, ErrServer) {
+				t.Errorf("server fault from a healthy server: %v", err)
+			}
+		}
+		for _, q := range qz.Questions {
+			assertUsable(t, testLesson, q)
+			if !q.Provenance.Verified || q.Provenance.ModelDigest == "" {
+				t.Errorf("provenance %+v", q.Provenance)
+			}
+		}
+		if rep.Attempts < 1 || rep.Attempts > 2 {
+			t.Errorf("%d attempts", rep.Attempts)
+		}
+	})
+
+	t.Run("verification", func(t *testing.T) {
+		g := s.generator()
+		qs, _, err := ValidateQuiz(testLesson, []byte(quizJSON(goodQuestions())))
+		if err != nil || len(qs) != 3 {
+			t.Fatalf("fixture: %v", err)
+		}
+		var rep Report
+		body, _ := neutralise(testLesson.Body)
+		kept, disagreed, err := g.verify(ctx, testLesson, body, qs, &rep)
+		t.Logf("verifier kept %d, disagreed %d, err %v, requests %d", len(kept), disagreed, err, len(rep.Requests))
+		if err != nil {
+			if !errors.Is(err, ErrBadOutput) && !errors.Is(err, ErrTruncated) && !errors.Is(err, ErrIncompleteStream) {
+				t.Fatalf("verification request failed: %v", err)
+			}
+			return
+		}
+		if len(kept)+disagreed != len(qs) {
+			t.Errorf("kept %d + disagreed %d != %d", len(kept), disagreed, len(qs))
+		}
+		digest, err := g.Digest(ctx)
+		if err != nil || digest == "" {
+			t.Errorf("digest %q, %v", digest, err)
+		}
+	})
+
+	t.Run("unknown model is a 404", func(t *testing.T) {
+		g := s.generator()
+		g.Model = "no-such-model"
+		_, err := g.Quiz(ctx, testLesson)
+		if !errors.Is(err, ErrUseAuthored) || !errors.Is(err, ErrServer) || !strings.Contains(err.Error(), "ollama pull no-such-model") {
+			t.Errorf("Quiz: %v", err)
+		}
+		// Straight to /api/generate: the server's own 404.
+		_, _, err = g.complete(ctx, "hi", verifySchema(1), 0)
+		var se api.StatusError
+		if !errors.As(err, &se) || se.StatusCode != http.StatusNotFound || !strings.Contains(err.Error(), "not pulled") {
+			t.Errorf("generate with an unknown model: %v", err)
+		}
+	})
+
+	t.Run("keep_alive returns the memory", func(t *testing.T) {
+		g := s.generator()
+		g.KeepAlive = 2 * time.Second
+		if _, _, err := g.complete(ctx, "Answer.", verifySchema(1), 0); err != nil && !errors.Is(err, ErrTruncated) {
+			t.Fatal(err)
+		}
+		ps, err := s.cl.ListRunning(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ps.Models) != 1 || time.Until(ps.Models[0].ExpiresAt) > 5*time.Second {
+			t.Fatalf("right after the request: %+v", ps.Models)
+		}
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			ps, err := s.cl.ListRunning(ctx)
+			if err == nil && len(ps.Models) == 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("model still loaded 30 s after a 2 s keep_alive: %+v", ps)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	})
+
+	t.Run("queue cancelled by activity", func(t *testing.T) {
+		g := s.generator()
+		m := &signalMaker{g: g, started: make(chan struct{}, 4), done: make(chan error, 4)}
+		act := make(chan bool)
+		cache, store := &memCache{}, &memStore{}
+		q := &Queue{Maker: m, Model: tinyName, Cache: cache, Store: store, Activity: act, Idle: true}
+		q.Enqueue(ctx, testLesson)
+		runQueue(t, q)
+		<-m.started
+		start := time.Now()
+		act <- true
+		err := <-m.done
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("in-flight request ended with %v, want context.Canceled", err)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("cancellation took %v", d)
+		}
+		waitFor(t, "cancel counted", func() bool { return q.Stats().Cancelled == 1 })
+		if s := q.Stats(); s.Pending != 1 {
+			t.Errorf("lesson not kept for later: %+v", s)
+		}
+		// Idle again: the job runs to the end, and whatever it gives, no
+		// unverified question reaches the cache or the store.
+		act <- false
+		<-m.started
+		err = <-m.done
+		waitFor(t, "job finished", func() bool { s := q.Stats(); return s.Prepared+s.Failed == 1 })
+		if err != nil {
+			if len(store.saved) != 0 || len(cache.m) != 0 {
+				t.Errorf("a failed quiz was stored: %v / %v", store.saved, cache.m)
+			}
+		} else {
+			for _, qz := range store.saved {
+				for _, x := range qz.Questions {
+					if !x.Provenance.Verified {
+						t.Errorf("unverified question stored: %+v", x)
+					}
+				}
+			}
+		}
+	})
+}
+
+// signalMaker reports when each job starts and how it ended.
+type signalMaker struct {
+	g       *Generator
+	started chan struct{}
+	done    chan error
+}
+
+func (m *signalMaker) Quiz(ctx context.Context, l Lesson) (Quiz, error) {
+	m.started <- struct{}{}
+	qz, err := m.g.Quiz(ctx, l)
+	m.done <- err
+	return qz, err
+}
+
+func ollamaModVersion(t *testing.T) string {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	b, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 2 && f[0] == "github.com/ollama/ollama" {
+			return f[1]
+		}
+	}
+	t.Fatal("github.com/ollama/ollama not in go.mod")
+	return ""
+}
