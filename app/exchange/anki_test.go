@@ -458,3 +458,18 @@ func TestSizeLimit(t *testing.T) {
 		t.Fatal("no error over MaxBytes")
 	}
 }
+
+func FuzzAnkiText(f *testing.F) {
+	f.Add("notes.tsv", capitals)
+	f.Add("notes.csv", "front,back\n\"a, b\",\"say \"\"hi\"\"\"\n")
+	f.Add("notes.txt", "#separator:Semicolon\n#html:false\nx < y;<b>kept</b>\nz;w\n")
+	f.Add("notes.tsv", "The {{c1::Seine::river}} runs through {{c2::Paris}}.\textra\nOther\tcard\n")
+	f.Fuzz(func(t *testing.T, name, in string) {
+		pk, err := ReadAnkiText(name, []byte(in), Options{})
+		if err != nil {
+			problemsOf(t, err)
+			return
+		}
+		checkInvariants(t, pk)
+	})
+}

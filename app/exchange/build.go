@@ -50,7 +50,9 @@ func build(source string, data []byte, items []item, o Options) (*content.Pack, 
 		var pending []string
 		for _, it := range g.items {
 			if it.desc {
-				pending = append(pending, it.prompt)
+				if strings.TrimSpace(it.prompt) != "" { // "[html]<br>" says nothing
+					pending = append(pending, it.prompt)
+				}
 				continue
 			}
 			qs = append(qs, it)
