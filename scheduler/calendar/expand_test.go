@@ -184,7 +184,7 @@ var expandCases = []expandCase{
 	{
 		name:    "html page",
 		data:    "<!DOCTYPE html><html></html>",
-		wantErr: "HTML page",
+		wantErr: "HTML (or XML) page",
 	},
 	{
 		name:    "huge line",

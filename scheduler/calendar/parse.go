@@ -115,7 +115,7 @@ func looksLikeHTML(data []byte) bool {
 
 func parseBytes(data []byte, source string, lim Limits) (*Document, error) {
 	if looksLikeHTML(data) {
-		return nil, &ParseError{Source: source, Line: 1, Msg: "this is an HTML page, not an iCalendar file"}
+		return nil, &ParseError{Source: source, Line: 1, Msg: "starts with '<': an HTML (or XML) page, not an iCalendar file"}
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 
