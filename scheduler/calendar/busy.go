@@ -61,7 +61,7 @@ type Result struct {
 	From     time.Time  `json:"from"`
 	To       time.Time  `json:"to"`
 	Busy     []Interval `json:"busy"`
-	Gaps     []Interval `json:"gaps,omitempty"`
+	Gaps     []Interval `json:"gaps"` // set by Report; nil from Expand
 	Events   []Event    `json:"events"`
 	Skipped  []Skipped  `json:"skipped"`
 	Warnings []string   `json:"warnings,omitempty"`
