@@ -431,6 +431,33 @@ func TestReadPathDispatch(t *testing.T) {
 			}
 		})
 	}
+	// What was imported exports again: the stored lessons, as GIFT, read back.
+	stored, err := LoadLessons(ctx, st, "geo")
+	if err != nil || len(stored) != 1 || stored[0].Title != "Geography" {
+		t.Fatalf("LoadLessons: %+v %v", stored, err)
+	}
+	var buf bytes.Buffer
+	if err := WriteGIFT(&buf, stored); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadGIFT("again.gift", buf.Bytes(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameQuestions(t, stored[0].Questions, back.Lessons[0].Questions, true)
+	if _, err := LoadLessons(ctx, st, "no-such-pack"); err == nil {
+		t.Error("LoadLessons of an unknown pack: no error")
+	}
+	for _, p := range []string{"a.gift", "b.AIKEN", "c.txt", "d.csv", "e.tsv", "f.apkg"} {
+		if !Handles(p) {
+			t.Errorf("Handles(%q) = false", p)
+		}
+	}
+	for _, p := range []string{"pack", "pack.zip", "backup.json"} {
+		if Handles(p) {
+			t.Errorf("Handles(%q) = true", p)
+		}
+	}
 	for _, bad := range []struct{ file, want string }{
 		{"quiz.html", "unknown quiz format"},
 		{"empty.gift", "nothing Tidbit can ask"},

@@ -65,6 +65,7 @@ package exchange
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -244,6 +245,45 @@ func sniffTxt(data []byte) string {
 		return "anki"
 	}
 	return "aiken"
+}
+
+// Handles reports whether ReadPath reads path, judging by its extension, so
+// that a caller can send everything else to the lesson-pack reader.
+func Handles(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".gift", ".aiken", ".txt", ".csv", ".tsv", ".apkg":
+		return true
+	}
+	return false
+}
+
+// LoadLessons returns the active lessons in the store with their questions,
+// in library order; pack limits them to one pack ("" is all).
+func LoadLessons(ctx context.Context, st *store.Store, pack string) ([]store.Lesson, error) {
+	lib, err := st.Library(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("listing lessons: %w", err)
+	}
+	var out []store.Lesson
+	for _, s := range lib {
+		if pack != "" && s.Pack != pack {
+			continue
+		}
+		l, err := st.Lesson(ctx, s.ID)
+		if err != nil {
+			return nil, fmt.Errorf("reading lesson %s: %w", s.ID, err)
+		}
+		if len(l.Questions) > 0 {
+			out = append(out, l)
+		}
+	}
+	if len(out) == 0 {
+		if pack != "" {
+			return nil, fmt.Errorf("pack %q has no lessons with questions", pack)
+		}
+		return nil, errors.New("no lessons with questions to export")
+	}
+	return out, nil
 }
 
 // readFile reads at most max bytes, refusing a larger file before reading it.
