@@ -150,6 +150,29 @@ leaf:
 	return page
 }
 
+// fillAnswers adds n answers to lesson-0/q0, enough rows to span many
+// pages (each is ~150 bytes), in one transaction.
+func fillAnswers(t *testing.T, s *Store, n int) {
+	t.Helper()
+	tx, err := s.db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`INSERT INTO attempts(id, lesson_id, kind, started_at) VALUES ('fill', 'lesson-0', 'quiz', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		if _, err := tx.Exec(`INSERT INTO answers(id, attempt_id, question_id, question_hash, chosen, correct, answered_at)
+			VALUES (?, 'fill', 'lesson-0/q0', 'qh-lesson-0-0', '[0]', 1, ?)`, "answer-"+strconv.Itoa(i)+"-"+strings.Repeat("x", 60), i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestDamagedPageDetected damages a b-tree page of a real Tidbit database:
 // Open refuses it naming the integrity check and leaves it untouched, and
 // Check lists the problems.
@@ -157,23 +180,7 @@ func TestDamagedPageDetected(t *testing.T) {
 	ctx := context.Background()
 	s, file := openTest(t)
 	seedContent(t, s, 1, 1)
-	// Enough answers to span many pages (each row is ~150 bytes).
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.Exec(`INSERT INTO attempts(id, lesson_id, kind, started_at) VALUES ('a', 'lesson-0', 'quiz', 0)`); err != nil {
-		t.Fatal(err)
-	}
-	for i := range 2000 {
-		if _, err := tx.Exec(`INSERT INTO answers(id, attempt_id, question_id, question_hash, chosen, correct, answered_at)
-			VALUES (?, 'a', 'lesson-0/q0', 'qh-lesson-0-0', '[0]', 1, ?)`, "answer-"+strconv.Itoa(i)+"-"+strings.Repeat("x", 60), i); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
+	fillAnswers(t, s, 2000)
 	var root int
 	if err := s.db.QueryRow(`SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = 'answers'`).Scan(&root); err != nil {
 		t.Fatal(err)

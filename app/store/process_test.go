@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -26,6 +27,7 @@ const (
 	envFile   = "TIDBIT_STORE_FILE"
 	envN      = "TIDBIT_STORE_N"
 	envTag    = "TIDBIT_STORE_TAG"
+	envSQL    = "TIDBIT_STORE_SQL"  // record-and-wait: a statement to run after recording
 	envGate   = "TIDBIT_STORE_GATE" // 1: print "ready", then wait for a line on stdin before opening
 )
 
@@ -83,6 +85,11 @@ func helperMain(job string) error {
 		if err := s.RecordAnswer(ctx, Answer{ID: ans, AttemptID: att, QuestionID: "lesson-0/q0", QuestionHash: "qh-lesson-0-0",
 			Chosen: []int{0}, Correct: true, AnsweredAt: time.Now()}); err != nil {
 			return err
+		}
+		if q := os.Getenv(envSQL); q != "" {
+			if _, err := s.db.ExecContext(ctx, q); err != nil {
+				return err
+			}
 		}
 		fmt.Printf("recorded %s\n", ans)
 		time.Sleep(time.Minute) // the parent kills it long before
@@ -321,5 +328,87 @@ func TestAnswerSurvivesSIGKILL(t *testing.T) {
 			t.Errorf("after kill %d: %d answers, want %d", i, n, len(recorded))
 		}
 		s.Close()
+	}
+}
+
+// killAfterRecording runs a child that records an answer (then runs sql,
+// if any) and kills it with SIGKILL, leaving a hot WAL next to file.
+func killAfterRecording(t *testing.T, file, sql string) {
+	t.Helper()
+	cmd := helper(t, "record-and-wait", file, "hot-wal", 0, false)
+	if sql != "" {
+		cmd.Env = append(cmd.Env, envSQL+"="+sql)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	cmd.Process.Kill()
+	cmd.Wait()
+	if err != nil || !strings.HasPrefix(line, "recorded ") {
+		t.Fatalf("child: %q %v\n%s", line, err, stderr.String())
+	}
+	if fi, err := os.Stat(file + "-wal"); err != nil || fi.Size() == 0 {
+		t.Fatalf("no hot WAL after the kill: %v", err)
+	}
+}
+
+// TestRefusedFileWithHotWAL: a file refused at open (newer schema, damaged)
+// while a WAL still holds transactions (a crash, or the other process is
+// running) stays as it is: no checkpoint copies the WAL into it on close.
+func TestRefusedFileWithHotWAL(t *testing.T) {
+	ctx := context.Background()
+	cases := []struct {
+		name    string
+		sql     string // run by the child after its answer, so it sits in the WAL
+		damage  bool   // damage a page of the main file after the kill
+		wantErr error
+	}{
+		{"newer schema only in the WAL", fmt.Sprintf("PRAGMA user_version = %d", SchemaVersion()+1), false, ErrNewerSchema},
+		{"damaged page with a hot WAL", "", true, ErrCorrupt},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s, file := openTest(t)
+			seedContent(t, s, 1, 1)
+			var root int
+			if tc.damage {
+				fillAnswers(t, s, 2000)
+				if err := s.db.QueryRow(`SELECT rootpage FROM sqlite_master WHERE name = 'answers'`).Scan(&root); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			killAfterRecording(t, file, tc.sql)
+			if tc.damage {
+				damagePage(t, file, root)
+			}
+			before := stateOf(t, file)
+			wal := stateOf(t, file+"-wal")
+			for _, opts := range []Options{{}, {SkipCheck: tc.wantErr == ErrNewerSchema}} {
+				s2, err := Open(ctx, file, opts)
+				if err == nil {
+					s2.Close()
+					t.Fatalf("Open(%+v) accepted the file", opts)
+				}
+				if !errors.Is(err, tc.wantErr) {
+					t.Fatalf("Open(%+v): %v, want %v", opts, err, tc.wantErr)
+				}
+				if after := stateOf(t, file); after != before {
+					t.Fatalf("Open(%+v) changed the database:\nbefore %+v\nafter  %+v", opts, before, after)
+				}
+				if after := stateOf(t, file+"-wal"); after.Hash != wal.Hash {
+					t.Fatalf("Open(%+v) changed the WAL", opts)
+				}
+			}
+		})
 	}
 }

@@ -138,9 +138,7 @@ func openUpTo(ctx context.Context, file string, opts Options, target int) (*Stor
 	// run before Tidbit writes anything to an unknown file. Recursive
 	// triggers make INSERT OR REPLACE fire the append-only logs' DELETE
 	// triggers; without them REPLACE would silently overwrite an answer.
-	dsn := "file:" + escapePath(file) + "?mode=" + mode +
-		"&_busy_timeout=10000&_foreign_keys=on&_txlock=immediate&_synchronous=FULL&_stmt_cache_size=64&_recursive_triggers=on"
-	db, err := sql.Open("sqlite3", dsn)
+	db, err := sql.Open("sqlite3", dsnFor(file, mode))
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", file, err)
 	}
@@ -150,6 +148,14 @@ func openUpTo(ctx context.Context, file string, opts Options, target int) (*Stor
 		return nil, err
 	}
 	return s, nil
+}
+
+// busyTimeout is how long a statement waits for the other process's lock.
+const busyTimeout = 10 * time.Second
+
+func dsnFor(file, mode string) string {
+	return "file:" + escapePath(file) + "?mode=" + mode +
+		"&_busy_timeout=" + strconv.Itoa(int(busyTimeout/time.Millisecond)) + "&_foreign_keys=on&_txlock=immediate&_synchronous=FULL&_stmt_cache_size=64&_recursive_triggers=on"
 }
 
 func escapePath(p string) string {
@@ -222,28 +228,30 @@ func (s *Store) init(ctx context.Context, opts Options, target int) error {
 	if err != nil {
 		return err
 	}
-	var have int
-	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
-		return s.wrapOpenErr(err)
-	}
-	if have > len(ms) {
-		return fmt.Errorf("%s has schema %d, this Tidbit knows up to %d: %w; upgrade Tidbit (the file was not changed)",
-			s.path, have, len(ms), ErrNewerSchema)
-	}
-	if !opts.SkipCheck && have > 0 {
-		if problems, err := s.integrity(ctx, "quick_check"); err != nil {
-			return err
-		} else if len(problems) > 0 {
-			return fmt.Errorf("%s failed SQLite's integrity check (%s): %w; it was left untouched: "+
-				"restore a backup (`tidbit import BACKUP.json` into a new --data-dir) or move it aside",
-				s.path, problems[0], ErrCorrupt)
+	check := opts
+	if !opts.ReadOnly && hasWAL(s.path) {
+		// A WAL with transactions in it (a crash, or the other process is
+		// running): when the last read-write connection closes, SQLite
+		// copies the WAL into the file. A file about to be refused must not
+		// be written to, so it is checked through a read-only handle first;
+		// read-only connections never checkpoint.
+		ro, err := sql.Open("sqlite3", dsnFor(s.path, "ro"))
+		if err != nil {
+			return fmt.Errorf("opening %s: %w", s.path, err)
 		}
+		_, err = (&Store{db: ro, path: s.path}).preflight(ctx, opts, len(ms))
+		ro.Close()
+		if err != nil {
+			return err
+		}
+		check.SkipCheck = true // just done
 	}
-	if opts.ReadOnly {
-		return nil
+	have, err := s.preflight(ctx, check, len(ms))
+	if err != nil || opts.ReadOnly {
+		return err
 	}
-	var jm string
-	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&jm); err != nil {
+	jm, err := s.switchToWAL(ctx)
+	if err != nil {
 		return s.wrapOpenErr(err)
 	}
 	if !strings.EqualFold(jm, "wal") {
@@ -260,6 +268,56 @@ func (s *Store) init(ctx context.Context, opts Options, target int) error {
 		return err
 	}
 	return nil
+}
+
+// switchToWAL sets journal_mode=WAL and returns the mode in force. While
+// another process creates the same new file, SQLite answers SQLITE_BUSY at
+// once, without calling the busy handler; wait and retry as the busy
+// timeout would (TestTwoProcessesMigrateFreshFile).
+func (s *Store) switchToWAL(ctx context.Context) (string, error) {
+	deadline := time.Now().Add(busyTimeout)
+	for {
+		var jm string
+		err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&jm)
+		var se sqlite3.Error
+		if err == nil || !errors.As(err, &se) || se.Code != sqlite3.ErrBusy || time.Now().After(deadline) {
+			return jm, err
+		}
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// preflight reads the schema version, refuses a newer one and, unless
+// opts.SkipCheck, runs SQLite's quick check. It writes nothing.
+func (s *Store) preflight(ctx context.Context, opts Options, known int) (int, error) {
+	var have int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
+		return 0, s.wrapOpenErr(err)
+	}
+	if have > known {
+		return 0, fmt.Errorf("%s has schema %d, this Tidbit knows up to %d: %w; upgrade Tidbit (the file was not changed)",
+			s.path, have, known, ErrNewerSchema)
+	}
+	if !opts.SkipCheck && have > 0 {
+		if problems, err := s.integrity(ctx, "quick_check"); err != nil {
+			return 0, err
+		} else if len(problems) > 0 {
+			return 0, fmt.Errorf("%s failed SQLite's integrity check (%s): %w; it was left untouched: "+
+				"restore a backup (`tidbit import BACKUP.json` into a new --data-dir) or move it aside",
+				s.path, problems[0], ErrCorrupt)
+		}
+	}
+	return have, nil
+}
+
+// hasWAL reports whether file has a non-empty -wal file next to it.
+func hasWAL(file string) bool {
+	fi, err := os.Stat(file + "-wal")
+	return err == nil && fi.Size() > 0
 }
 
 func (s *Store) migrate(ctx context.Context, ms []migration, have, target int) error {
