@@ -167,6 +167,9 @@ func (g *Generator) explainErr(ctx context.Context, err error) error {
 		return fmt.Errorf("%w: model %s is not pulled (run `ollama pull %s`): %w", ErrServer, g.Model, g.Model, err)
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return fmt.Errorf("%w: no model server is running (start it with `ollama serve`): %w", ErrServer, err)
+	case errors.Is(ctx.Err(), context.Canceled):
+		// The caller gave up (the user became active): not a server fault.
+		return fmt.Errorf("model request cancelled: %w", errors.Join(ctx.Err(), err))
 	case ctx.Err() != nil:
 		return fmt.Errorf("%w: the model server did not answer in time: %w", ErrServer, errors.Join(ctx.Err(), err))
 	}

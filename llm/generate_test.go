@@ -318,3 +318,20 @@ func TestProvenanceJSON(t *testing.T) {
 		t.Errorf("got %s\nwant %s", got, want)
 	}
 }
+
+func TestQuizCancelledIsNotAServerFault(t *testing.T) {
+	f := &fakeOllama{t: t, models: []string{"tiny:latest"}, gen: []string{quizJSON(goodQuestions())}, genMode: "slow"}
+	u, _ := f.start()
+	g := newTestGenerator(u)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
+	_, err := g.Quiz(ctx, testLesson)
+	if !errors.Is(err, ErrUseAuthored) || !errors.Is(err, context.Canceled) || errors.Is(err, ErrServer) {
+		t.Errorf("err = %v", err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.genCalls != 1 {
+		t.Errorf("%d requests after a cancel, want 1 (no retry)", f.genCalls)
+	}
+}
