@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -180,6 +181,11 @@ type Recommender struct {
 	lesMinutes []int32
 	lesPrereq  [][]int32
 	done       []bool
+	// frontier lists, in library order, the lessons not done whose
+	// prerequisites are: the new-lesson candidates. Done keeps it, so a
+	// pick scans the frontier, not the library.
+	frontier   []int32
+	dependents [][]int32 // lessons listing each lesson as a prerequisite
 	shortest   int
 
 	assign []Assignment
@@ -318,6 +324,17 @@ func New(cfg Config) (*Recommender, error) {
 			r.done[i] = true
 		}
 	}
+	r.dependents = make([][]int32, n)
+	for i, pre := range r.lesPrereq {
+		for _, p := range pre {
+			r.dependents[p] = append(r.dependents[p], int32(i))
+		}
+	}
+	for i := range r.les {
+		if !r.done[i] && r.ready(int32(i)) {
+			r.frontier = append(r.frontier, int32(i))
+		}
+	}
 	// Replay recent history for the floors and diversity, judging
 	// "outside" by today's strengths (the past ones are not known).
 	r.refresh("")
@@ -335,8 +352,21 @@ func New(cfg Config) (*Recommender, error) {
 func (r *Recommender) Done(lessonID string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if i, ok := r.lesIdx[lessonID]; ok {
-		r.done[i] = true
+	i, ok := r.lesIdx[lessonID]
+	if !ok || r.done[i] {
+		return
+	}
+	r.done[i] = true
+	if k, found := slices.BinarySearch(r.frontier, i); found {
+		r.frontier = slices.Delete(r.frontier, k, k+1)
+	}
+	for _, j := range r.dependents[i] {
+		if r.done[j] || !r.ready(j) {
+			continue
+		}
+		if k, found := slices.BinarySearch(r.frontier, j); !found {
+			r.frontier = slices.Insert(r.frontier, k, j)
+		}
 	}
 }
 
@@ -579,9 +609,9 @@ func (r *Recommender) Next(ctx context.Context, m Moment) (Pick, error) {
 			assigned[i] = true
 		}
 	}
-	for i := range r.les {
-		li := int32(i)
-		if r.done[i] || li == last || int(r.lesMinutes[i]) > minutes || !r.ready(li) {
+	for _, li := range r.frontier {
+		i := int(li)
+		if li == last || int(r.lesMinutes[i]) > minutes {
 			continue
 		}
 		s := r.lesMain[i]
