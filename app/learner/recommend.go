@@ -116,10 +116,9 @@ type Config struct {
 	// about two minutes. In recsim (30 learners, seeds 1-3) runs of 1, 2, 3
 	// and 6 gave about 48, 64, 72 and 81 % review picks; at 90 days a run
 	// of 2 fell to 1.28-1.35x random's gain per minute, 3 kept 1.36-1.38x.
-	MaxReviewRun   int
-	AssignLead     time.Duration // an assignment takes priority this long before its due date (72h)
-	MMRLambda      float64       // relevance weight against similarity to recent picks (0.7)
-	DisableReviews bool          // ignore Reviews (for baselines)
+	MaxReviewRun int
+	AssignLead   time.Duration // an assignment takes priority this long before its due date (72h)
+	MMRLambda    float64       // relevance weight against similarity to recent picks (0.7)
 }
 
 // Defaults.
@@ -848,7 +847,7 @@ func (r *Recommender) firstReadyPrereq(i int32, depth int) int32 {
 }
 
 func (r *Recommender) pickReview(m Moment, fits func(int32) bool, newWaiting bool) (Pick, bool) {
-	if r.cfg.Reviews == nil || r.cfg.DisableReviews || m.Time.IsZero() {
+	if r.cfg.Reviews == nil || m.Time.IsZero() {
 		return Pick{}, false
 	}
 	if newWaiting && r.reviewRun >= r.cfg.MaxReviewRun {
