@@ -260,7 +260,7 @@ func giftItem(p *problems, o Options, b *giftBlock, category *string) (item, boo
 		return item{}, false
 	}
 	switch {
-	case matching:
+	case matching && tildes == 0: // matching pairs are all "=a -> b"
 		return unsupported("matching")
 	case tildes == 0:
 		return unsupported("short-answer")

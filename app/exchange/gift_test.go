@@ -103,6 +103,12 @@ var giftCases = []giftCase{
 		body: "Paris has been the capital since 508.\n\nIt has 2 million people.",
 	},
 	{
+		name: "arrow in a multiple-choice answer is not matching",
+		in:   "Which way is forward? {=a -> b ~b -> a}",
+		want: []store.Question{{Type: "single", Prompt: "Which way is forward?", Options: []store.Option{
+			{Text: "a -> b", Correct: true, Why: "The correct answer is: a -> b."}, {Text: "b -> a", Why: "The correct answer is: a -> b."}}}},
+	},
+	{
 		name: "CRLF and BOM",
 		in:   "\xef\xbb\xbfQ? {\r\n=a\r\n~b\r\n}\r\n",
 		want: []store.Question{{Type: "single", Prompt: "Q?", Options: []store.Option{
@@ -181,7 +187,7 @@ func TestGIFTUnsupportedTypes(t *testing.T) {
 	in := "Write about X. {}\n\n" + // 1 essay
 		"Who wrote Hamlet? {=Shakespeare =W. Shakespeare}\n\n" + // 3 short answer
 		"Pi to 2 places? {#3.14:0.01}\n\n" + // 5 numerical
-		"Match. {=cat -> meow =dog -> woof ~x -> y}\n\n" + // 7 matching
+		"Match. {=cat -> meow =dog -> woof =cow -> moo}\n\n" + // 7 matching
 		"Kept? {=yes ~no}\n" // 9
 	var warned []content.Problem
 	pk, err := ReadGIFT("mixed.gift", []byte(in), Options{Warn: func(p content.Problem) { warned = append(warned, p) }})
