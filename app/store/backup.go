@@ -40,6 +40,7 @@ var backupTables = []struct {
 	{name: "packs", appendOnly: false}, {name: "lessons", appendOnly: false}, {name: "lesson_skills", appendOnly: false}, {name: "lesson_prereqs", appendOnly: false}, {name: "questions", appendOnly: false},
 	{name: "moments", appendOnly: true}, {name: "attempts", appendOnly: true}, {name: "attempt_results", appendOnly: true}, {name: "answers", appendOnly: true}, {name: "reflections", appendOnly: true},
 	{name: "lesson_progress", derived: true},
+	{name: "skill_progress", derived: true},
 	{name: "srs_state", appendOnly: false}, {name: "settings", appendOnly: false}, {name: "profile", appendOnly: false}, {name: "model_cache", appendOnly: false}, {name: "outbox", appendOnly: true},
 }
 

@@ -44,6 +44,8 @@ var fixtures = []fixture{
 		`SELECT count(*) FROM lesson_prereqs WHERE lesson_id = 'l2' AND prereq_id = 'l1'`},
 	{"lesson_progress", `INSERT INTO lesson_progress(lesson_id, completed, last_completed) VALUES ('l2', 3, 40)`,
 		`SELECT count(*) FROM lesson_progress WHERE lesson_id = 'l2' AND completed = 3`},
+	{"skill_progress", `INSERT INTO skill_progress(skill_id, answered, correct, last_answered) VALUES ('fixture-skill', 4, 3, 40)`,
+		`SELECT count(*) FROM skill_progress WHERE skill_id = 'fixture-skill' AND correct = 3`},
 	{"questions", `INSERT INTO questions(id, lesson_id, ord, type, prompt, options, content_hash, updated_at)
 		VALUES ('l1/q1', 'l1', 0, 'truefalse', 'Silence helps?', '[{"text":"True","correct":true,"why":"It does."}]', 'qh', 1)`,
 		`SELECT count(*) FROM questions WHERE id = 'l1/q1' AND type = 'truefalse'`},

@@ -155,6 +155,24 @@ CREATE TABLE answers (
     duration_ms   INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX answers_question ON answers(question_id, answered_at);
+
+-- Derived like lesson_progress: answers per skill (the main skill of the
+-- question's lesson when it was answered), so stats need not join the
+-- whole answer log.
+CREATE TABLE skill_progress (
+    skill_id      TEXT PRIMARY KEY,
+    answered      INTEGER NOT NULL DEFAULT 0,
+    correct       INTEGER NOT NULL DEFAULT 0,
+    last_answered INTEGER
+);
+CREATE TRIGGER skill_progress_on_answer AFTER INSERT ON answers BEGIN
+    INSERT INTO skill_progress(skill_id, answered, correct, last_answered)
+        SELECT ls.skill_id, 1, NEW.correct, NEW.answered_at
+        FROM questions q JOIN lesson_skills ls ON ls.lesson_id = q.lesson_id AND ls.ord = 0
+        WHERE q.id = NEW.question_id
+        ON CONFLICT(skill_id) DO UPDATE SET answered = answered + 1, correct = correct + excluded.correct,
+            last_answered = max(COALESCE(last_answered, 0), excluded.last_answered);
+END;
 CREATE INDEX answers_attempt ON answers(attempt_id);
 CREATE INDEX answers_time ON answers(answered_at);
 
