@@ -24,9 +24,13 @@ import (
 //	}
 //
 //	Grass is green. {T#Look again.#Yes.}   (first feedback: wrong answer; second: right)
-//	Pick two. {~%50%A ~%50%B ~%-100%C}     (positive weight: correct; multiple answer)
+//	Pick two. {~%50%A ~%50%B ~%-100%C}     (no =: multiple answer, positive weights right)
+//	From? {~%50%Galilee =Nazareth ~Rome}   (an =: single choice; partial credit counts as wrong)
 //	A sentence {~with =missing} words.     (missing word: the blank becomes _____)
 //
+// This follows Moodle's own reader (qformat_gift): a question with a ~ is
+// multiple choice, single-select when it has an = answer; only = answers
+// with -> are matching. A $CATEGORY line must be a block of its own.
 // Questions are separated by blank lines. Escapes: \~ \= \# \{ \} \: \\ and
 // \n (a newline). [html] text is reduced to plain text; [markdown], [plain]
 // and [moodle] text is kept. A block with no answer block is a description
@@ -174,7 +178,9 @@ func giftItem(p *problems, o Options, b *giftBlock, category *string) (item, boo
 		right, _, _ = cutUnescaped(right, '#') // a third part is general feedback
 		tOpt := store.Option{Text: "True", Correct: truth}
 		fOpt := store.Option{Text: "False", Correct: !truth}
-		rightWhy, wrongWhy := giftText(right, "", false), giftText(wrong, "", false)
+		_, right = stripFormat(strings.TrimSpace(right))
+		_, wrong = stripFormat(strings.TrimSpace(wrong))
+		rightWhy, wrongWhy := giftText(right, format, false), giftText(wrong, format, false)
 		if truth {
 			tOpt.Why, fOpt.Why = rightWhy, wrongWhy
 		} else {
@@ -189,8 +195,9 @@ func giftItem(p *problems, o Options, b *giftBlock, category *string) (item, boo
 	}
 
 	general := ""
-	if i := indexUnescaped(a, "####", 0); i >= 0 {
-		general = giftText(a[i+4:], "", false)
+	if i := lastIndexUnescaped(a, "####"); i >= 0 {
+		_, g := stripFormat(strings.TrimSpace(a[i+4:]))
+		general = giftText(g, format, false)
 		a = a[:i]
 	}
 	var marks []int
@@ -244,6 +251,9 @@ func giftItem(p *problems, o Options, b *giftBlock, category *string) (item, boo
 		}
 		_, t = stripFormat(strings.TrimSpace(t))
 		fmtF, f := stripFormat(strings.TrimSpace(f))
+		if fmtF == "" {
+			fmtF = format // feedback is in the question's format unless marked
+		}
 		an.text = giftText(t, format, false)
 		an.fb = giftText(f, fmtF, false)
 		if an.mark == '~' {
@@ -265,21 +275,24 @@ func giftItem(p *problems, o Options, b *giftBlock, category *string) (item, boo
 	case tildes == 0:
 		return unsupported("short-answer")
 	}
-	if positiveTilde {
-		it.typ = "multiple"
-	} else {
+	// As Moodle reads it: a question with an = answer is single-select (other
+	// positive weights are partial credit, which Tidbit does not give: those
+	// answers count as wrong); without one, every positive weight is a right
+	// answer of a multiple-answer question.
+	switch {
+	case equals == 1:
 		it.typ = "single"
-		switch {
-		case equals == 0:
-			p.add(line, "no correct answer: mark the right one with = (or give weights like ~%%50%% for several)")
-			return item{}, false
-		case equals > 1:
-			p.add(line, "%d answers are marked =: a single-choice question has one; for several right answers give weights like ~%%50%%", equals)
-			return item{}, false
-		}
+	case equals > 1:
+		p.add(line, "%d answers are marked =: a single-choice question has one; for several right answers give weights like ~%%50%%", equals)
+		return item{}, false
+	case positiveTilde:
+		it.typ = "multiple"
+	default:
+		p.add(line, "no correct answer: mark the right one with = (or give weights like ~%%50%% for several)")
+		return item{}, false
 	}
 	for _, an := range answers {
-		correct := an.mark == '=' || (an.hasWeight && an.weight > 0)
+		correct := an.mark == '=' || (it.typ == "multiple" && an.hasWeight && an.weight > 0)
 		it.options = append(it.options, store.Option{Text: an.text, Correct: correct, Why: an.fb})
 		it.optLines = append(it.optLines, an.line)
 	}
@@ -317,6 +330,14 @@ func indexUnescaped(s, sub string, from int) int {
 		}
 	}
 	return -1
+}
+
+func lastIndexUnescaped(s, sub string) int {
+	last := -1
+	for i := indexUnescaped(s, sub, 0); i >= 0; i = indexUnescaped(s, sub, i+1) {
+		last = i
+	}
+	return last
 }
 
 func cutUnescaped(s string, c byte) (before, after string, found bool) {

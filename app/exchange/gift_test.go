@@ -103,6 +103,25 @@ var giftCases = []giftCase{
 		body: "Paris has been the capital since 508.\n\nIt has 2 million people.",
 	},
 	{
+		name: "partial credit in a single-choice question counts as wrong (Moodle: = makes it single-select)",
+		in:   "::Jesus' hometown::Jesus Christ was from {\n~Jerusalem#An important city.\n~%25%Bethlehem#Born here.\n~%50%Galilee#Be more specific.\n=Nazareth#Yes!\n}",
+		want: []store.Question{{Type: "single", Prompt: "Jesus Christ was from", Options: []store.Option{
+			{Text: "Jerusalem", Why: "An important city."}, {Text: "Bethlehem", Why: "Born here."},
+			{Text: "Galilee", Why: "Be more specific."}, {Text: "Nazareth", Correct: true, Why: "Yes!"}}}},
+	},
+	{
+		name: "multiple answer with one right answer (as Moodle exports it)",
+		in:   "Pick the prime. {\n~%100%7#Prime.\n~%-100%8#Even.\n}",
+		want: []store.Question{{Type: "multiple", Prompt: "Pick the prime.", Options: []store.Option{
+			{Text: "7", Correct: true, Why: "Prime."}, {Text: "8", Why: "Even."}}}},
+	},
+	{
+		name: "html feedback follows the question's format",
+		in:   "[html]<p>Q?</p>{=<b>a</b>#<i>yes</i> ~b#no&amp;}",
+		want: []store.Question{{Type: "single", Prompt: "Q?", Options: []store.Option{
+			{Text: "a", Correct: true, Why: "yes"}, {Text: "b", Why: "no&"}}}},
+	},
+	{
 		name: "arrow in a multiple-choice answer is not matching",
 		in:   "Which way is forward? {=a -> b ~b -> a}",
 		want: []store.Question{{Type: "single", Prompt: "Which way is forward?", Options: []store.Option{
