@@ -50,6 +50,7 @@ func BenchmarkExpand5000(b *testing.B) {
 			if err != nil || len(res.Busy) == 0 {
 				b.Fatalf("%v, %d busy", err, len(res.Busy))
 			}
+			b.ReportMetric(float64(len(res.Events)), "events")
 		}
 	})
 	doc, err := ParseBytes(data, "bench.ics", Limits{})
@@ -90,5 +91,6 @@ func BenchmarkHostileSecondly(b *testing.B) {
 		if err != nil || len(res.Warnings) == 0 || !strings.Contains(res.Warnings[0], "cut off") {
 			b.Fatalf("%v; warnings %v", err, res.Warnings[:min(len(res.Warnings), 1)])
 		}
+		b.ReportMetric(float64(len(res.Events)), "instances")
 	}
 }

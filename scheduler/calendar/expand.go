@@ -591,6 +591,9 @@ func (x *expander) expandMaster(cc *calCtx, m *ical.Component, overrides map[occ
 		}
 		next := r.Iterator()
 		n := 0
+		// Wall-clock bounds, two days wide of any zone offset, to skip occurrences far
+		// before the window without placing them in the zone.
+		early := wallUTC(from, loc).Add(-48 * time.Hour)
 		for {
 			if n >= x.lim.MaxInstancesPerSeries || x.budget <= 0 {
 				x.warn("line %d: %s: recurrence cut off after %d instances (limit %d per series, %d per calendar)",
@@ -602,6 +605,11 @@ func (x *expander) expandMaster(cc *calCtx, m *ical.Component, overrides map[occ
 				break
 			}
 			t, ok := next()
+			if ok && t.Before(early) {
+				n++
+				x.budget--
+				continue
+			}
 			if ok && loc != time.UTC {
 				t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, loc)
 			}
