@@ -111,6 +111,10 @@ func TestLearnEndToEnd(t *testing.T) {
 	if got := strings.Count(r.out, "You chose 1)"); got != len(b.Tables["answers"]) {
 		t.Errorf("%d answers shown, %d stored", got, len(b.Tables["answers"]))
 	}
+	// The learner model scheduled every answered question for review.
+	if n := len(b.Tables["srs_state"]); n != len(b.Tables["answers"]) {
+		t.Errorf("%d review cards for %d answers", n, len(b.Tables["answers"]))
+	}
 
 	// stats --json agrees.
 	r = tidbit(t, home, "", "stats", "--json")

@@ -21,6 +21,7 @@ import (
 	"github.com/tidbit-learn/tidbit/app/core"
 	"github.com/tidbit-learn/tidbit/app/doctor"
 	"github.com/tidbit-learn/tidbit/app/learn"
+	"github.com/tidbit-learn/tidbit/app/learner/storepick"
 	"github.com/tidbit-learn/tidbit/app/paths"
 	"github.com/tidbit-learn/tidbit/app/store"
 	"github.com/tidbit-learn/tidbit/llm"
@@ -60,8 +61,12 @@ Works over SSH and without a display.`,
 				return err
 			}
 			defer a.Close()
-			s := &learn.Session{Store: a.Store, Taxonomy: a.Taxonomy, Picker: learn.BasicPicker{Store: a.Store, Taxonomy: a.Taxonomy},
-				In: c.In, Out: c.Out, Now: c.Now, Source: "cli"}
+			cards, err := storepick.NewCards()
+			if err != nil {
+				return err
+			}
+			s := &learn.Session{Store: a.Store, Taxonomy: a.Taxonomy, Picker: storepick.Picker{Store: a.Store, Taxonomy: a.Taxonomy, Now: c.Now},
+				Cards: cards, In: c.In, Out: c.Out, Now: c.Now, Source: "cli"}
 			_, err = s.Run(cmd.Context(), lesson)
 			return err
 		},

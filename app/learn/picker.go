@@ -13,6 +13,9 @@ import (
 type Pick struct {
 	LessonID string
 	Reason   string
+	// Review marks a spaced-repetition review: the session asks the
+	// lesson's due questions without showing the lesson again.
+	Review bool
 }
 
 // Picker chooses the next item. The learner model (app/learner) provides

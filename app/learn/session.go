@@ -32,6 +32,15 @@ type Session struct {
 	NewID    func() string // nil: random UUIDs
 	Width    int           // text width; 0 means 78
 	Source   string        // recorded with the attempt ("cli")
+	// Cards schedules each answered question for spaced repetition; nil
+	// records answers without review state.
+	Cards CardScheduler
+}
+
+// CardScheduler computes a question's next spaced-repetition state from its
+// previous one (known is false for a first answer) and the answer.
+type CardScheduler interface {
+	Next(prev store.SRSCard, known bool, correct bool, at time.Time) (store.SRSCard, error)
 }
 
 // Result says what happened.
@@ -54,13 +63,13 @@ func (s *Session) Run(ctx context.Context, lessonID string) (Result, error) {
 	if s.Width == 0 {
 		s.Width = 78
 	}
-	reason := ""
+	reason, review := "", false
 	if lessonID == "" {
 		p, err := s.Picker.Next(ctx)
 		if err != nil {
 			return Result{}, err
 		}
-		lessonID, reason = p.LessonID, p.Reason
+		lessonID, reason, review = p.LessonID, p.Reason, p.Review
 	}
 	l, err := s.Store.Lesson(ctx, lessonID)
 	if err != nil {
@@ -69,12 +78,23 @@ func (s *Session) Run(ctx context.Context, lessonID string) (Result, error) {
 	in := bufio.NewReader(s.In)
 	res := Result{LessonID: l.ID, AttemptID: s.NewID(), Outcome: "abandoned"}
 	started := s.Now()
-	if err := s.Store.StartAttempt(ctx, store.Attempt{ID: res.AttemptID, LessonID: l.ID, Kind: "lesson", StartedAt: started, Source: s.Source}); err != nil {
+	kind := "lesson"
+	if review {
+		kind = "review"
+		if l.Questions, err = s.dueQuestions(ctx, l.Questions, started); err != nil {
+			return res, err
+		}
+	}
+	if err := s.Store.StartAttempt(ctx, store.Attempt{ID: res.AttemptID, LessonID: l.ID, Kind: kind, StartedAt: started, Source: s.Source}); err != nil {
 		return res, err
 	}
-	s.showLesson(l, reason)
-	err = s.quiz(ctx, in, l, &res)
-	if err == nil && l.Reflection != nil {
+	if review {
+		s.showReview(l, reason)
+	} else {
+		s.showLesson(l, reason)
+	}
+	err = s.quiz(ctx, in, l, &res, !review)
+	if err == nil && l.Reflection != nil && !review {
 		err = s.reflect(ctx, in, l, res.AttemptID)
 	}
 	switch {
@@ -91,6 +111,34 @@ func (s *Session) Run(ctx context.Context, lessonID string) (Result, error) {
 		return res, err
 	}
 	return res, nil
+}
+
+// dueQuestions keeps the questions whose review is due; when the lesson is
+// due as a whole but no single card is (cards were never stored for it),
+// all of them.
+func (s *Session) dueQuestions(ctx context.Context, qs []store.Question, now time.Time) ([]store.Question, error) {
+	var due []store.Question
+	for _, q := range qs {
+		c, ok, err := s.Store.SRSCard(ctx, q.ID)
+		if err != nil {
+			return nil, err
+		}
+		if ok && !c.Due.After(now) {
+			due = append(due, q)
+		}
+	}
+	if len(due) == 0 {
+		return qs, nil
+	}
+	return due, nil
+}
+
+func (s *Session) showReview(l store.Lesson, reason string) {
+	fmt.Fprintf(s.Out, "\nReview: %s\n", l.Title)
+	if reason != "" {
+		fmt.Fprintf(s.Out, "Why this: %s\n", reason)
+	}
+	s.rule()
 }
 
 func (s *Session) rule() { fmt.Fprintln(s.Out, strings.Repeat("─", min(s.Width, 60))) }
@@ -114,17 +162,23 @@ func (s *Session) showLesson(l store.Lesson, reason string) {
 	s.rule()
 }
 
-func (s *Session) quiz(ctx context.Context, in *bufio.Reader, l store.Lesson, res *Result) error {
+// quiz asks l's questions; waitForEnter first asks the learner to press
+// Enter (after reading a lesson; a review starts straight away).
+func (s *Session) quiz(ctx context.Context, in *bufio.Reader, l store.Lesson, res *Result, waitForEnter bool) error {
 	if len(l.Questions) == 0 {
 		return nil
 	}
-	fmt.Fprintf(s.Out, "Press Enter for the quiz (%d questions), or q then Enter to stop.\n", len(l.Questions))
-	line, err := readLine(in)
-	if err != nil {
-		return err
-	}
-	if isQuit(line) {
-		return errQuit
+	if waitForEnter {
+		fmt.Fprintf(s.Out, "Press Enter for the quiz (%d questions), or q then Enter to stop.\n", len(l.Questions))
+		line, err := readLine(in)
+		if err != nil {
+			return err
+		}
+		if isQuit(line) {
+			return errQuit
+		}
+	} else {
+		fmt.Fprintf(s.Out, "%d question(s) to recall; q then Enter stops.\n", len(l.Questions))
 	}
 	var missed []string
 	for i, q := range l.Questions {
@@ -138,8 +192,21 @@ func (s *Session) quiz(ctx context.Context, in *bufio.Reader, l store.Lesson, re
 			return err
 		}
 		ok := isCorrect(q, chosen)
-		if err := s.Store.RecordAnswer(ctx, store.Answer{ID: s.NewID(), AttemptID: res.AttemptID, QuestionID: q.ID,
-			QuestionHash: q.ContentHash, Chosen: chosen, Correct: ok, AnsweredAt: s.Now(), Duration: s.Now().Sub(asked)}); err != nil {
+		now := s.Now()
+		ans := store.Answer{ID: s.NewID(), AttemptID: res.AttemptID, QuestionID: q.ID,
+			QuestionHash: q.ContentHash, Chosen: chosen, Correct: ok, AnsweredAt: now, Duration: now.Sub(asked)}
+		if s.Cards != nil {
+			prev, known, err := s.Store.SRSCard(ctx, q.ID)
+			if err != nil {
+				return err
+			}
+			card, err := s.Cards.Next(prev, known, ok, now)
+			if err != nil {
+				return err
+			}
+			ans.Card = &card
+		}
+		if err := s.Store.RecordAnswer(ctx, ans); err != nil {
 			return err
 		}
 		res.Answered++

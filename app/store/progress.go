@@ -30,6 +30,10 @@ type Answer struct {
 	Rating       int // 1..4 spaced-repetition grade; 0: none
 	AnsweredAt   time.Time
 	Duration     time.Duration
+	// Card, when set, is the question's new spaced-repetition state; it is
+	// written in the same transaction as the answer, so the two never
+	// disagree after a crash.
+	Card *SRSCard
 }
 
 // AttemptResult closes an attempt.
@@ -80,6 +84,11 @@ func (s *Store) RecordAnswer(ctx context.Context, a Answer) error {
 			a.Duration.Milliseconds())
 		if err != nil {
 			return fmt.Errorf("recording answer to %s: %w", a.QuestionID, err)
+		}
+		if a.Card != nil {
+			c := *a.Card
+			c.QuestionID = a.QuestionID
+			return saveCard(ctx, tx, c, s.now())
 		}
 		return nil
 	})
@@ -282,23 +291,30 @@ func (s *Store) Stats(ctx context.Context, now time.Time, loc *time.Location) (S
 		d = d.AddDate(0, 0, -1)
 	}
 
-	rows, err = s.db.QueryContext(ctx, `SELECT sp.skill_id, COALESCE(sk.name, sp.skill_id), COALESCE(sk.category_id, ''),
+	st.Skills, err = s.SkillRecords(ctx)
+	return st, err
+}
+
+// SkillRecords is the learner's record per skill (answers to questions of
+// lessons whose main skill it is), from the derived skill_progress table.
+func (s *Store) SkillRecords(ctx context.Context) ([]SkillStat, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT sp.skill_id, COALESCE(sk.name, sp.skill_id), COALESCE(sk.category_id, ''),
 		COALESCE(sk.kind, ''), sp.answered, sp.correct
 		FROM skill_progress sp LEFT JOIN skills sk ON sk.id = sp.skill_id
 		WHERE sp.answered > 0 ORDER BY sk.category_id, sp.skill_id`)
 	if err != nil {
-		return st, err
+		return nil, err
 	}
 	defer rows.Close()
-	st.Skills = []SkillStat{}
+	out := []SkillStat{}
 	for rows.Next() {
 		var k SkillStat
 		if err := rows.Scan(&k.Skill, &k.Name, &k.Category, &k.Kind, &k.Answered, &k.Correct); err != nil {
-			return st, err
+			return nil, err
 		}
-		st.Skills = append(st.Skills, k)
+		out = append(out, k)
 	}
-	return st, rows.Err()
+	return out, rows.Err()
 }
 
 // ReflectionAnswer is a free-text answer to a scenario or reflection prompt.

@@ -56,7 +56,7 @@ func (p Picker) Next(ctx context.Context) (learn.Pick, error) {
 	if err != nil {
 		return learn.Pick{}, err
 	}
-	return learn.Pick{LessonID: pk.LessonID, Reason: pk.Reason}, nil
+	return learn.Pick{LessonID: pk.LessonID, Reason: pk.Reason, Review: pk.Kind == learner.KindReview}, nil
 }
 
 // Pick returns the full pick (kind, skill, predicted success...).
@@ -79,7 +79,7 @@ func (p Picker) Pick(ctx context.Context) (learner.Pick, error) {
 	if err != nil {
 		return learner.Pick{}, fmt.Errorf("reading the profile: %w", err)
 	}
-	stats, err := p.Store.Stats(ctx, now, time.Local)
+	skills, err := p.Store.SkillRecords(ctx)
 	if err != nil {
 		return learner.Pick{}, fmt.Errorf("reading the answer record: %w", err)
 	}
@@ -93,7 +93,7 @@ func (p Picker) Pick(ctx context.Context) (learner.Pick, error) {
 		return learner.Pick{}, err
 	}
 	mastery := learner.NewBetaMastery()
-	for _, s := range stats.Skills {
+	for _, s := range skills {
 		mastery.Add(s.Skill, s.Correct, s.Answered)
 	}
 
@@ -127,6 +127,10 @@ func (p Picker) Pick(ctx context.Context) (learner.Pick, error) {
 		hist.Recent = append(hist.Recent, learner.Past{LessonID: last, Kind: learner.KindNew})
 	}
 
+	reviews, err := p.reviews(ctx, done)
+	if err != nil {
+		return learner.Pick{}, err
+	}
 	seed := p.Seed
 	if seed == 0 {
 		h := fnv.New64a()
@@ -134,10 +138,11 @@ func (p Picker) Pick(ctx context.Context) (learner.Pick, error) {
 		seed = h.Sum64()
 	}
 	rec, err := learner.New(learner.Config{Taxonomy: p.Taxonomy, Lessons: lessons, Profile: profile, Mastery: mastery,
-		Reviews: newCompletionReviews(done), Assignments: p.Assignments, History: hist,
-		// A review in a terminal session re-runs the whole lesson, not just
-		// its questions, so reviews get one pick in two at most (the
-		// default cap assumes two-minute reviews).
+		Reviews: reviews, Assignments: p.Assignments, History: hist,
+		// One pick is one sitting here (a terminal session or a pop-up), so
+		// reviews get every other sitting at most: with a backlog of due
+		// reviews, new lessons still keep coming (two in a row left 2 of the
+		// 27 starter lessons unseen after 81 sittings).
 		MaxReviewRun: 1,
 		Rand:         rand.New(rand.NewPCG(seed, seed>>1|1))})
 	if err != nil {
@@ -196,7 +201,7 @@ func (c *completionReviews) Due(now time.Time, limit int) []learner.DueReview {
 		out = append(out, learner.DueReview{LessonID: l.ID, Due: last.Add(time.Duration(s * 24 * float64(time.Hour))), Retrievability: r})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Retrievability < out[j].Retrievability })
-	if len(out) > limit {
+	if limit >= 0 && len(out) > limit { // a negative limit means all
 		out = out[:limit]
 	}
 	return out

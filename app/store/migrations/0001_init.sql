@@ -192,6 +192,7 @@ CREATE TABLE srs_state (
     reps        INTEGER NOT NULL DEFAULT 0,
     lapses      INTEGER NOT NULL DEFAULT 0,
     step        INTEGER NOT NULL DEFAULT 0,
+    scheduled_days INTEGER NOT NULL DEFAULT 0,
     last_review INTEGER,
     updated_at  INTEGER NOT NULL
 );

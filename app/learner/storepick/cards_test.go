@@ -1,0 +1,112 @@
+package storepick
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tidbit-learn/tidbit/app/learn"
+	"github.com/tidbit-learn/tidbit/app/store"
+)
+
+func TestCardsRoundTrip(t *testing.T) {
+	c, err := NewCards()
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	first, err := c.Next(store.SRSCard{QuestionID: "l/q"}, false, true, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A first right answer with default FSRS-6 weights: stability w2 = 2.3065
+	// days, in review (no learning steps), due in 2 days.
+	if first.State != "review" || first.Reps != 1 || first.QuestionID != "l/q" || !first.LastReview.Equal(at) ||
+		first.Stability < 2.30 || first.Stability > 2.31 || first.Due.Sub(at) != 48*time.Hour {
+		t.Fatalf("first card: %+v", first)
+	}
+	if back := fromFSRS("l/q", toFSRS(first)); back != first {
+		t.Fatalf("conversion lost data:\n%+v\n%+v", first, back)
+	}
+	lapse, err := c.Next(first, true, false, at.Add(72*time.Hour))
+	if err != nil || lapse.Lapses != 1 || lapse.Stability >= first.Stability {
+		t.Fatalf("a wrong answer must lapse the card: %+v %v", lapse, err)
+	}
+	if _, err := c.Next(store.SRSCard{State: "review", Stability: -1}, true, true, at); err == nil {
+		t.Fatal("an impossible card must be refused, not scheduled")
+	}
+}
+
+// TestLearnThenReview: `tidbit learn` as wired in the CLI stores a card for
+// every answered question; days later the picker offers a review, and the
+// session asks only the due questions, without the lesson text.
+func TestLearnThenReview(t *testing.T) {
+	a := openApp(t, false)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	cards, err := NewCards()
+	if err != nil {
+		t.Fatal(err)
+	}
+	session := func(in string) (learn.Result, string) {
+		t.Helper()
+		var out bytes.Buffer
+		s := &learn.Session{Store: a.Store, Taxonomy: a.Taxonomy, Picker: Picker{Store: a.Store, Taxonomy: a.Taxonomy, Now: clock},
+			Cards: cards, In: strings.NewReader(in), Out: &out, Now: clock, Source: "test"}
+		res, err := s.Run(ctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res, out.String()
+	}
+	first, _ := session("\n" + strings.Repeat("1\n", 6) + "\n")
+	l, _ := a.Store.Lesson(ctx, first.LessonID)
+	answers, _ := a.Store.AnswersOf(ctx, first.AttemptID)
+	for _, an := range answers {
+		c, ok, err := a.Store.SRSCard(ctx, an.QuestionID)
+		if err != nil || !ok || c.Reps != 1 || !c.Due.After(now) {
+			t.Fatalf("card of %s after the first answer: %+v %v %v", an.QuestionID, c, ok, err)
+		}
+		if an.Correct != (c.Lapses == 0 && c.Stability > 2) {
+			t.Errorf("card of %s does not reflect the answer (correct=%v): %+v", an.QuestionID, an.Correct, c)
+		}
+	}
+	// Ten days later: something is due. Keep learning until the picker
+	// offers the first lesson as a review (other new lessons may come
+	// first, but reviews get every other sitting).
+	now = now.Add(10 * 24 * time.Hour)
+	for i := 0; i < 6; i++ {
+		pk, err := (Picker{Store: a.Store, Taxonomy: a.Taxonomy, Now: clock}).Next(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pk.Review {
+			res, out := session(strings.Repeat("1\n", 6))
+			if strings.Contains(out, "Press Enter for the quiz") || strings.Contains(out, l.Body[:40]) {
+				t.Errorf("a review showed the whole lesson again:\n%s", out)
+			}
+			if !strings.Contains(out, "Review: ") {
+				t.Errorf("no review header:\n%s", out)
+			}
+			if res.Answered == 0 || res.Answered > len(l.Questions) {
+				t.Fatalf("a review asked nothing:\n%s", out)
+			}
+			b, _ := a.Store.Export(ctx)
+			kinds := map[string]int{}
+			for _, at := range b.Tables["attempts"] {
+				kinds[fmt.Sprint(at["kind"])]++
+			}
+			if kinds["review"] != 1 {
+				t.Errorf("attempt kinds %v", kinds)
+			}
+			return
+		}
+		session("\n" + strings.Repeat("1\n", 6) + "\n")
+		now = now.Add(time.Hour)
+	}
+	t.Fatal("no review offered in six sittings ten days after a lesson")
+}
