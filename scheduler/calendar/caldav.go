@@ -32,8 +32,10 @@ type CalDAVSource struct {
 	Before, After time.Duration
 }
 
+// Name is the endpoint without credentials.
 func (s *CalDAVSource) Name() string { return redactURL(s.Endpoint) }
 
+// Fetch reads the events from a week ago to two months ahead (see Before and After).
 func (s *CalDAVSource) Fetch(ctx context.Context) ([]RawCalendar, error) {
 	before, after := s.Before, s.After
 	if before <= 0 {

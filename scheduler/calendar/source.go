@@ -36,8 +36,10 @@ type StaticSource struct {
 	Calendars []RawCalendar
 }
 
+// Name is the label given.
 func (s StaticSource) Name() string { return s.Label }
 
+// Fetch returns the calendars held.
 func (s StaticSource) Fetch(ctx context.Context) ([]RawCalendar, error) {
 	return s.Calendars, ctx.Err()
 }
@@ -48,8 +50,10 @@ type FileSource struct {
 	MaxBytes int64 // default 20 MiB
 }
 
+// Name is the path.
 func (s FileSource) Name() string { return s.Path }
 
+// Fetch reads the file, refusing files over MaxBytes.
 func (s FileSource) Fetch(ctx context.Context) ([]RawCalendar, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -87,6 +91,7 @@ type HTTPSource struct {
 	Now          func() time.Time // for cache timestamps; nil: time.Now
 }
 
+// Name is the URL with its query and user info hidden (private feeds carry tokens there).
 func (s *HTTPSource) Name() string { return redactURL(s.URL) }
 
 // redactURL hides the secret token part of private subscription URLs in messages.
@@ -203,6 +208,8 @@ func (s *HTTPSource) client() *http.Client {
 	}
 }
 
+// Fetch downloads the calendar, or returns the cached copy with a Warning when that
+// fails; it fails only when there is no cached copy either.
 func (s *HTTPSource) Fetch(ctx context.Context) ([]RawCalendar, error) {
 	data, err := s.refresh(ctx)
 	if err == nil {

@@ -317,3 +317,36 @@ func TestCalDAVAgainstRadicale(t *testing.T) {
 		}
 	})
 }
+
+// TestCalDAVMalformedData: go-webdav decodes calendar-data with go-ical's decoder,
+// which panics on some malformed lines; the source must turn that into an error.
+func TestCalDAVMalformedData(t *testing.T) {
+	const propfind = `<?xml version="1.0" encoding="utf-8"?>
+<D:multistatus xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:response><D:href>%s</D:href><D:propstat><D:prop>
+<D:current-user-principal><D:href>/p/</D:href></D:current-user-principal>
+<C:calendar-home-set><D:href>/cals/</D:href></C:calendar-home-set>
+<D:resourcetype><D:collection/><C:calendar/></D:resourcetype><D:displayname>Work</D:displayname>
+<C:supported-calendar-component-set><C:comp name="VEVENT"/></C:supported-calendar-component-set>
+</D:prop><D:status>HTTP/1.1 200 OK</D:status></D:propstat></D:response></D:multistatus>`
+	const report = `<?xml version="1.0" encoding="utf-8"?>
+<D:multistatus xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:response><D:href>/cals/a.ics</D:href><D:propstat><D:prop>
+<D:getetag>"1"</D:getetag><C:calendar-data>BEGIN:VCALENDAR
+X;A=b
+END:VCALENDAR
+</C:calendar-data></D:prop><D:status>HTTP/1.1 200 OK</D:status></D:propstat></D:response></D:multistatus>`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+		w.WriteHeader(http.StatusMultiStatus)
+		if r.Method == "REPORT" {
+			fmt.Fprint(w, report)
+			return
+		}
+		fmt.Fprintf(w, propfind, r.URL.Path)
+	}))
+	t.Cleanup(srv.Close)
+	src := &CalDAVSource{Endpoint: srv.URL + "/", Timeout: 5 * time.Second}
+	raws, err := src.Fetch(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "unreadable calendar data") {
+		t.Fatalf("got %d calendars and error %v; want the recovered decoder panic", len(raws), err)
+	}
+}
