@@ -258,6 +258,43 @@ func TestImportCommand(t *testing.T) {
 	}
 }
 
+// TestQuizFileImportExport: a GIFT file imports as its own pack (skipping,
+// with a warning naming the line, what Tidbit cannot ask), refuses a bad one
+// whole, and the lessons export as GIFT, Aiken and .apkg.
+func TestQuizFileImportExport(t *testing.T) {
+	home, dir := t.TempDir(), t.TempDir()
+	gift := filepath.Join(dir, "geo.gift")
+	os.WriteFile(gift, []byte("$CATEGORY: Geography\n\nCapital of France? {=Paris#Yes. ~Lyon#No.}\n\nWrite an essay. {}\n"), 0o644)
+	r := tidbit(t, home, "", "import", gift, "--skill", "delegation")
+	if r.code != 0 || !strings.Contains(r.out, `pack "geo"`) || !strings.Contains(r.err, "geo.gift:5: essay") {
+		t.Fatalf("import: %d %s %s", r.code, r.out, r.err)
+	}
+	if r = tidbit(t, home, "", "import", gift, "--skill", "delegation"); !strings.Contains(r.out, "0 new, 0 updated, 1 unchanged") {
+		t.Fatalf("re-import: %d %s %s", r.code, r.out, r.err)
+	}
+	bad := filepath.Join(dir, "bad.gift")
+	os.WriteFile(bad, []byte("Q? {~a ~b}\n"), 0o644)
+	if r = tidbit(t, home, "", "import", bad); r.code != 1 || !strings.Contains(r.err, "bad.gift:1: no correct answer") {
+		t.Fatalf("bad file: %d %s", r.code, r.err)
+	}
+	if r = tidbit(t, home, "", "export", "--format", "gift", "--pack", "geo"); r.code != 0 || !strings.Contains(r.out, "=Paris #Yes.") {
+		t.Fatalf("export gift: %d %s %s", r.code, r.out, r.err)
+	}
+	if r = tidbit(t, home, "", "export", "--format", "aiken", "--pack", "geo"); r.code != 0 || !strings.Contains(r.out, "ANSWER: A") {
+		t.Fatalf("export aiken: %d %s %s", r.code, r.out, r.err)
+	}
+	apkg := filepath.Join(dir, "geo.apkg")
+	if r = tidbit(t, home, "", "export", "--format", "apkg", "--pack", "geo", "--out", apkg); r.code != 0 {
+		t.Fatalf("export apkg: %d %s", r.code, r.err)
+	}
+	if r = tidbit(t, home, "", "import", apkg, "--pack-id", "geo-again"); r.code != 0 || !strings.Contains(r.out, "1 new") {
+		t.Fatalf("import apkg: %d %s %s", r.code, r.out, r.err)
+	}
+	if r = tidbit(t, home, "", "export", "--format", "apkg"); r.code != ExitUsage {
+		t.Fatalf("apkg to stdout: %d", r.code)
+	}
+}
+
 func TestUsageAndErrors(t *testing.T) {
 	home := t.TempDir()
 	tests := []struct {
@@ -270,7 +307,7 @@ func TestUsageAndErrors(t *testing.T) {
 		{"unknown flag", []string{"learn", "--nope"}, ExitUsage, "unknown flag: --nope"},
 		{"unknown command", []string{"dance"}, ExitUsage, `unknown command "dance"`},
 		{"missing argument", []string{"import"}, ExitUsage, "accepts 1 arg(s)"},
-		{"bad export format", []string{"export", "--format", "xml"}, ExitUsage, "--format must be json or csv"},
+		{"bad export format", []string{"export", "--format", "xml"}, ExitUsage, "--format must be json, csv, gift, aiken or apkg"},
 		{"unknown lesson", []string{"learn", "--lesson", "nope"}, ExitError, `lesson "nope": not found`},
 		{"missing pack", []string{"import", "/nonexistent/pack"}, ExitError, "no such file or directory"},
 		{"not a backup", []string{"import", "/dev/null/x.json"}, ExitError, "x.json"},

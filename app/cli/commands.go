@@ -20,6 +20,7 @@ import (
 	"github.com/tidbit-learn/tidbit/app/content"
 	"github.com/tidbit-learn/tidbit/app/core"
 	"github.com/tidbit-learn/tidbit/app/doctor"
+	"github.com/tidbit-learn/tidbit/app/exchange"
 	"github.com/tidbit-learn/tidbit/app/learn"
 	"github.com/tidbit-learn/tidbit/app/learner/storepick"
 	"github.com/tidbit-learn/tidbit/app/paths"
@@ -81,10 +82,11 @@ Works over SSH and without a display.`,
 func skipCheck() store.Options { return store.Options{SkipCheck: true} }
 
 func (c *cli) importCmd() *cobra.Command {
-	var dryRun bool
+	var dryRun, strict bool
+	var skill, packID string
 	cmd := &cobra.Command{
 		Use:   "import PATH",
-		Short: "Import a lesson pack (folder or .zip) or restore a JSON backup",
+		Short: "Import a lesson pack (folder or .zip), a quiz file (GIFT, Aiken, Anki) or restore a JSON backup",
 		Long: `Imports a lesson pack: a folder, or a .zip of one, with Markdown lessons
 (see the README, "Writing lesson packs"). Everything is checked first; one
 problem anywhere means nothing is imported, and every problem is listed with
@@ -92,7 +94,14 @@ its file and line. Importing the same pack again changes nothing; an updated
 pack updates its lessons in place and keeps your progress.
 
 A .json file made by 'tidbit export --format json' is restored instead:
-merged into this data folder in one transaction.`,
+merged into this data folder in one transaction.
+
+Quiz files become lessons of their own pack: Moodle GIFT (.gift), Aiken
+(.aiken, or .txt), Anki notes as text (.csv, .tsv, or a .txt with Anki's
+#separator header) and Anki packages (.apkg). The questions are filed under
+--skill (default learning-how-to-learn). Question types Tidbit cannot ask
+(GIFT short answer, numerical, matching, essay) are skipped with a warning
+naming their line, or refused with --strict.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -105,7 +114,13 @@ merged into this data folder in one transaction.`,
 			if strings.EqualFold(filepath.Ext(src), ".json") {
 				return c.restore(ctx, a, src, dryRun)
 			}
-			pk, err := content.ReadPath(src, content.DefaultLimits)
+			var pk *content.Pack
+			if exchange.Handles(src) {
+				pk, err = exchange.ReadPath(src, exchange.Options{Skill: skill, PackID: packID, Strict: strict,
+					Warn: func(p content.Problem) { fmt.Fprintf(c.Err, "warning: %s\n", p) }})
+			} else {
+				pk, err = content.ReadPath(src, content.DefaultLimits)
+			}
 			if err != nil {
 				return err
 			}
@@ -134,6 +149,9 @@ merged into this data folder in one transaction.`,
 		},
 	}
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "check the pack or backup without importing it")
+	cmd.Flags().StringVar(&skill, "skill", exchange.DefaultSkill, "quiz files (.gift .aiken .txt .csv .tsv .apkg): the taxonomy skill the questions train")
+	cmd.Flags().StringVar(&packID, "pack-id", "", "quiz files: the pack id (default: from the file name)")
+	cmd.Flags().BoolVar(&strict, "strict", false, "quiz files: refuse question types Tidbit cannot ask instead of skipping them")
 	return cmd
 }
 
@@ -176,17 +194,26 @@ func (c *cli) restore(ctx context.Context, a *core.App, src string, dryRun bool)
 }
 
 func (c *cli) exportCmd() *cobra.Command {
-	var format, out string
+	var format, out, pack string
 	cmd := &cobra.Command{
 		Use:   "export",
-		Short: "Export a full JSON backup, or your answers as CSV",
+		Short: "Export a full JSON backup, your answers as CSV, or lessons as GIFT, Aiken or Anki",
 		Long: `--format json writes a full backup of everything Tidbit stores (restore it
 with 'tidbit import FILE.json'). --format csv writes one row per answered
-question, for a spreadsheet. Without --out it writes to standard output.
+question, for a spreadsheet. --format gift, aiken and apkg write the lessons'
+questions for Moodle (GIFT keeps every explanation; Aiken has single-answer
+questions only) or Anki (an .apkg, which needs --out); --pack limits them to
+one pack. Without --out it writes to standard output.
 Files are written with mode 0600 and replaced atomically.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "json" && format != "csv" {
-				return usageError{fmt.Errorf("--format must be json or csv, not %q", format)}
+			switch format {
+			case "json", "csv", "gift", "aiken":
+			case "apkg":
+				if out == "" || out == "-" {
+					return usageError{errors.New("--format apkg writes a zip file: give --out FILE.apkg")}
+				}
+			default:
+				return usageError{fmt.Errorf("--format must be json, csv, gift, aiken or apkg, not %q", format)}
 			}
 			ctx := cmd.Context()
 			a, err := c.open(ctx, core.Options{Store: skipCheck()})
@@ -195,8 +222,25 @@ Files are written with mode 0600 and replaced atomically.`,
 			}
 			defer a.Close()
 			write := func(w io.Writer) error {
-				if format == "csv" {
+				switch format {
+				case "csv":
 					return writeAnswersCSV(ctx, a, w)
+				case "gift", "aiken", "apkg":
+					lessons, err := exchange.LoadLessons(ctx, a.Store, pack)
+					if err != nil {
+						return err
+					}
+					switch format {
+					case "gift":
+						return exchange.WriteGIFT(w, lessons)
+					case "apkg":
+						return exchange.WriteAPKGTo(w, lessons)
+					}
+					skipped, err := exchange.WriteAiken(w, lessons)
+					if len(skipped) > 0 {
+						fmt.Fprintf(c.Err, "Aiken has no multiple-answer questions: left out %d (%s)\n", len(skipped), strings.Join(skipped, ", "))
+					}
+					return err
 				}
 				b, err := a.Store.Export(ctx)
 				if err != nil {
@@ -216,7 +260,8 @@ Files are written with mode 0600 and replaced atomically.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "json", "json (full backup) or csv (answers)")
+	cmd.Flags().StringVar(&format, "format", "json", "json (full backup), csv (answers), gift, aiken or apkg (lessons, for Moodle or Anki)")
+	cmd.Flags().StringVar(&pack, "pack", "", "gift, aiken, apkg: only this pack's lessons")
 	cmd.Flags().StringVar(&out, "out", "", "file to write (default: standard output)")
 	return cmd
 }
