@@ -81,6 +81,9 @@ func TestSourceFor(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got string
+			if lg, ok := src.(*LastGood); ok {
+				src = lg.Source
+			}
 			switch s := src.(type) {
 			case FileSource:
 				got = "file " + s.Path

@@ -312,7 +312,8 @@ func scrubURLError(err error) error {
 //   - an http://, https:// or webcal:// subscription URL (cached in cacheDir);
 //   - caldav+https://user:password@host/path (or caldav+http://) for a CalDAV
 //     account; the password may instead come from the TIDBIT_CALDAV_PASSWORD
-//     environment variable, which keeps it out of shell history.
+//     environment variable, which keeps it out of shell history. With a cacheDir the
+//     account's last good answer is kept there (see LastGood).
 func SourceFor(spec, cacheDir string) (Source, error) {
 	spec = strings.TrimSpace(spec)
 	lower := strings.ToLower(spec)
@@ -332,7 +333,10 @@ func SourceFor(spec, cacheDir string) (Source, error) {
 			src.Password = pw
 		}
 		src.Endpoint = u.String()
-		return src, nil
+		if cacheDir == "" {
+			return src, nil
+		}
+		return &LastGood{Source: src, Dir: cacheDir}, nil
 	case strings.HasPrefix(lower, "http://"), strings.HasPrefix(lower, "https://"), strings.HasPrefix(lower, "webcal://"):
 		return &HTTPSource{URL: spec, CacheDir: cacheDir}, nil
 	case spec == "":
