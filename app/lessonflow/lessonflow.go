@@ -1,0 +1,309 @@
+// Package lessonflow is the domain side of a lesson window: it picks the
+// next item (or takes a given lesson), turns it into plain data a window
+// can show, and records what the learner does — every answer with its
+// spaced-repetition card, the reflection, and the attempt's outcome — the
+// same way app/learn's terminal session does. It knows nothing of Fyne:
+// the window process (cmd/tidbit-ui) connects it to the cards in widgets/.
+//
+// A Run is safe for use from one goroutine at a time; the window process
+// serialises its writes through one writer goroutine so a slow disk never
+// blocks the UI thread.
+package lessonflow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/tidbit-learn/tidbit/app/learn"
+	"github.com/tidbit-learn/tidbit/app/store"
+	"github.com/tidbit-learn/tidbit/assets"
+)
+
+// Outcomes of an attempt, as app/store records them.
+const (
+	Completed = "completed"
+	Abandoned = "abandoned" // stopped part way through the quiz
+	Later     = "later"     // held for another moment
+	NotForMe  = "not-for-me"
+)
+
+// Flow starts runs. Store, Taxonomy and Picker are required.
+type Flow struct {
+	Store    *store.Store
+	Taxonomy *assets.Taxonomy
+	Picker   learn.Picker
+	// Cards schedules each first answer for spaced repetition; nil records
+	// answers without review state.
+	Cards  learn.CardScheduler
+	Now    func() time.Time // nil: time.Now
+	NewID  func() string    // nil: random UUIDs
+	Source string           // recorded with the attempt; "" means "desktop"
+}
+
+// Item is what a window shows: plain data, no store types beyond the
+// question and reflection content.
+type Item struct {
+	LessonID   string
+	Title      string
+	Minutes    int
+	Meta       string // skill names and kind, e.g. "Time management · lesson"
+	Why        string // the picker's reason; empty for a lesson asked for by id
+	Body       string // Markdown
+	Review     bool   // a spaced-repetition review: only the due questions, no lesson text
+	Questions  []store.Question
+	Reflection *store.Reflection // nil for none; never set on a review
+}
+
+// Run is one attempt at an item.
+type Run struct {
+	Item
+	AttemptID string
+
+	f        *Flow
+	mu       sync.Mutex
+	started  time.Time
+	asked    map[string]time.Time
+	answered int
+	correct  int
+	finished bool
+}
+
+// ErrFinished is returned for writes to a run that has been finished.
+var ErrFinished = errors.New("this lesson attempt is already finished")
+
+func (f *Flow) now() time.Time {
+	if f.Now != nil {
+		return f.Now()
+	}
+	return time.Now()
+}
+
+func (f *Flow) newID() string {
+	if f.NewID != nil {
+		return f.NewID()
+	}
+	return uuid.NewString()
+}
+
+// Start picks the next item (or loads lessonID when not empty) and starts
+// its attempt in the store.
+func (f *Flow) Start(ctx context.Context, lessonID string) (*Run, error) {
+	if f.Store == nil || f.Taxonomy == nil || (f.Picker == nil && lessonID == "") {
+		return nil, errors.New("lessonflow: store, taxonomy and picker are required")
+	}
+	var pick learn.Pick
+	if lessonID == "" {
+		p, err := f.Picker.Next(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("picking the next lesson: %w", err)
+		}
+		pick = p
+	} else {
+		pick.LessonID = lessonID
+	}
+	l, err := f.Store.Lesson(ctx, pick.LessonID)
+	if err != nil {
+		return nil, fmt.Errorf("loading lesson %s: %w", pick.LessonID, err)
+	}
+	started := f.now()
+	r := &Run{f: f, AttemptID: f.newID(), started: started, asked: map[string]time.Time{}}
+	r.Item = Item{LessonID: l.ID, Title: l.Title, Minutes: l.Minutes, Meta: f.meta(l), Why: pick.Reason,
+		Body: l.Body, Review: pick.Review, Questions: l.Questions, Reflection: l.Reflection}
+	kind := "lesson"
+	if pick.Review {
+		kind = "review"
+		r.Reflection = nil
+		if r.Questions, err = f.dueQuestions(ctx, l.Questions, started); err != nil {
+			return nil, err
+		}
+	}
+	src := f.Source
+	if src == "" {
+		src = "desktop"
+	}
+	if err := f.Store.StartAttempt(ctx, store.Attempt{ID: r.AttemptID, LessonID: l.ID, Kind: kind, StartedAt: started, Source: src}); err != nil {
+		return nil, fmt.Errorf("starting lesson %s: %w", l.ID, err)
+	}
+	return r, nil
+}
+
+func (f *Flow) meta(l store.Lesson) string {
+	var skills []string
+	for _, id := range l.Skills {
+		if sk, ok := f.Taxonomy.Skill(id); ok {
+			skills = append(skills, sk.Name)
+		} else {
+			skills = append(skills, id)
+		}
+	}
+	parts := []string{}
+	if len(skills) > 0 {
+		parts = append(parts, strings.Join(skills, ", "))
+	}
+	if l.Kind != "" {
+		parts = append(parts, l.Kind)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// dueQuestions keeps the questions whose review is due; when none is (the
+// lesson is due from its completions, with no cards stored), all of them.
+// It mirrors app/learn's terminal session.
+func (f *Flow) dueQuestions(ctx context.Context, qs []store.Question, now time.Time) ([]store.Question, error) {
+	var due []store.Question
+	for _, q := range qs {
+		c, ok, err := f.Store.SRSCard(ctx, q.ID)
+		if err != nil {
+			return nil, fmt.Errorf("reading the review card of %s: %w", q.ID, err)
+		}
+		if ok && !c.Due.After(now) {
+			due = append(due, q)
+		}
+	}
+	if len(due) == 0 {
+		return qs, nil
+	}
+	return due, nil
+}
+
+// Shown marks the moment a question appeared, for the answer's duration.
+func (r *Run) Shown(questionID string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.asked[questionID] = r.f.now()
+}
+
+// Answer records the first answer to a question, with its next review card
+// when the flow has a scheduler, in one durable transaction, and returns
+// whether it was right. The store decides correctness from the stored
+// options, not the window. Retries of missed questions (round > 1) are
+// practice right after seeing the answer: they are checked but not
+// recorded, so they neither inflate mastery nor reset review intervals.
+func (r *Run) Answer(ctx context.Context, questionID string, chosen []int, round int) (bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.finished {
+		return false, ErrFinished
+	}
+	var q *store.Question
+	for i := range r.Questions {
+		if r.Questions[i].ID == questionID {
+			q = &r.Questions[i]
+		}
+	}
+	if q == nil {
+		return false, fmt.Errorf("question %s is not part of lesson %s", questionID, r.LessonID)
+	}
+	chosen = append([]int(nil), chosen...)
+	sort.Ints(chosen)
+	for _, c := range chosen {
+		if c < 0 || c >= len(q.Options) {
+			return false, fmt.Errorf("question %s has no option %d", questionID, c+1)
+		}
+	}
+	ok := IsCorrect(*q, chosen)
+	if round > 1 {
+		return ok, nil
+	}
+	now := r.f.now()
+	asked, seen := r.asked[questionID]
+	if !seen {
+		asked = now
+	}
+	ans := store.Answer{ID: r.f.newID(), AttemptID: r.AttemptID, QuestionID: q.ID, QuestionHash: q.ContentHash,
+		Chosen: chosen, Correct: ok, AnsweredAt: now, Duration: now.Sub(asked)}
+	if r.f.Cards != nil {
+		prev, known, err := r.f.Store.SRSCard(ctx, q.ID)
+		if err != nil {
+			return ok, fmt.Errorf("reading the review card of %s: %w", q.ID, err)
+		}
+		card, err := r.f.Cards.Next(prev, known, ok, now)
+		if err != nil {
+			return ok, err
+		}
+		card.QuestionID = q.ID
+		ans.Card = &card
+	}
+	if err := r.f.Store.RecordAnswer(ctx, ans); err != nil {
+		return ok, fmt.Errorf("saving your answer: %w", err)
+	}
+	r.answered++
+	if ok {
+		r.correct++
+	}
+	return ok, nil
+}
+
+// IsCorrect says whether chosen is exactly q's set of correct options.
+func IsCorrect(q store.Question, chosen []int) bool {
+	seen := map[int]bool{}
+	for _, c := range chosen {
+		if c < 0 || c >= len(q.Options) || !q.Options[c].Correct || seen[c] {
+			return false
+		}
+		seen[c] = true
+	}
+	want := 0
+	for _, o := range q.Options {
+		if o.Correct {
+			want++
+		}
+	}
+	return len(seen) == want
+}
+
+// Reflect records the learner's free-text answer; blank text records
+// nothing.
+func (r *Run) Reflect(ctx context.Context, text string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.finished {
+		return ErrFinished
+	}
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return nil
+	}
+	err := r.f.Store.RecordReflection(ctx, store.ReflectionAnswer{ID: r.f.newID(), AttemptID: r.AttemptID,
+		LessonID: r.LessonID, Text: text, AnsweredAt: r.f.now()})
+	if err != nil {
+		return fmt.Errorf("saving your reflection: %w", err)
+	}
+	return nil
+}
+
+// Counts are the recorded answers so far.
+func (r *Run) Counts() (correct, answered int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.correct, r.answered
+}
+
+// Finish closes the attempt with an outcome; only the first call writes.
+func (r *Run) Finish(ctx context.Context, outcome string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.finished {
+		return nil
+	}
+	switch outcome {
+	case Completed, Abandoned, Later, NotForMe:
+	default:
+		return fmt.Errorf("unknown outcome %q", outcome)
+	}
+	now := r.f.now()
+	err := r.f.Store.FinishAttempt(ctx, store.AttemptResult{AttemptID: r.AttemptID, FinishedAt: now, Outcome: outcome,
+		Seconds: int(now.Sub(r.started).Seconds()), Correct: r.correct, Answered: r.answered})
+	if err != nil {
+		return fmt.Errorf("finishing lesson %s: %w", r.LessonID, err)
+	}
+	r.finished = true
+	return nil
+}
