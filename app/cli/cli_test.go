@@ -320,7 +320,7 @@ func TestUsageAndErrors(t *testing.T) {
 			}
 		})
 	}
-	for _, cmd := range []string{"learn", "import", "export", "library", "stats", "doctor", "version", "skills"} {
+	for _, cmd := range []string{"learn", "import", "export", "library", "stats", "doctor", "version", "skills", "calendar"} {
 		if r := tidbit(t, home, "", cmd, "--help"); r.code != 0 || !strings.Contains(r.out, "Usage:") {
 			t.Errorf("%s --help: %d %s", cmd, r.code, r.out)
 		}
@@ -429,5 +429,38 @@ func TestDoctorJSON(t *testing.T) {
 	r = tidbit(t, home, "", "doctor")
 	if !strings.Contains(r.out, "readable by other users") || !strings.Contains(r.out, "chmod 700 "+home) {
 		t.Errorf("doctor on a 0755 folder:\n%s", r.out)
+	}
+}
+
+// TestCalendarCommand reads a small .ics through the real binary.
+func TestCalendarCommand(t *testing.T) {
+	home := t.TempDir()
+	ics := filepath.Join(t.TempDir(), "work.ics")
+	os.WriteFile(ics, []byte("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"+
+		"BEGIN:VEVENT\r\nUID:1\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261125T100000Z\r\nDTEND:20261125T110000Z\r\nSUMMARY:Standup\r\nEND:VEVENT\r\n"+
+		"BEGIN:VEVENT\r\nUID:2\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261125T130000Z\r\nDTEND:20261125T140000Z\r\nSUMMARY:Lunch\r\nTRANSP:TRANSPARENT\r\nEND:VEVENT\r\n"+
+		"END:VCALENDAR\r\n"), 0o600)
+	cmd := exec.Command(tidbitBin, "calendar", ics, "--from", "2026-11-25", "--to", "2026-11-26", "--json")
+	cmd.Env = []string{"TIDBIT_HOME=" + home, "TZ=UTC"}
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	var res struct {
+		Busy    []struct{ Start, End time.Time }
+		Skipped []struct{ Reason string }
+		Gaps    []struct{ Start, End time.Time }
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if len(res.Busy) != 1 || res.Busy[0].Start.UTC().Hour() != 10 || len(res.Skipped) != 1 || len(res.Gaps) == 0 {
+		t.Fatalf("calendar --json: %s", out)
+	}
+	if r := tidbit(t, home, "", "calendar", ics, "--from", "tomorrow"); r.code != ExitUsage || !strings.Contains(r.err, "use YYYY-MM-DD") {
+		t.Fatalf("bad --from: %d %s", r.code, r.err)
+	}
+	if r := tidbit(t, home, "", "calendar", filepath.Join(home, "missing.ics")); r.code != ExitError {
+		t.Fatalf("missing file: %d %s", r.code, r.err)
 	}
 }

@@ -4,6 +4,7 @@ package main
 
 import (
 	"os"
+	_ "time/tzdata" // calendars name IANA zones; Windows and minimal systems lack the database
 
 	"github.com/tidbit-learn/tidbit/app/cli"
 )
