@@ -29,6 +29,7 @@ const usage = `usage: tidbit-lab <command> [flags]
 commands:
   kt   fit and evaluate the knowledge-tracing model (tidbit-lab kt -h for flags)
   recsim  compare the recommender with random and greedy on simulated learners (tidbit-lab recsim -h)
+  fsrs    score FSRS weights (default and --fit) on a review log: log loss, RMSE(bins), AUC (tidbit-lab fsrs -h)
 `
 
 // run is main without the process: it returns the exit code (0 ok, 1 failure,
@@ -43,6 +44,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runKT(args[1:], stdout, stderr)
 	case "recsim":
 		return runRecsim(args[1:], stdout, stderr)
+	case "fsrs":
+		return runFSRS(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

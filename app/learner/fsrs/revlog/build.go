@@ -218,7 +218,8 @@ type Result struct {
 	// Plain counts every scored review once: the srs-benchmark figures.
 	Plain fsrs.Metrics `json:"plain"`
 	// FSRSRS weighs scored reviews by recency in time order: what fsrs-rs's
-	// evaluate (and Anki's Evaluate button) reports. Its AUC is unweighted.
+	// FSRS::evaluate (Anki's Evaluate button) reports. Its AUC is
+	// unweighted.
 	FSRSRS fsrs.Metrics `json:"fsrs_rs_evaluate"`
 }
 

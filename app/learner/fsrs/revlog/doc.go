@@ -61,5 +61,9 @@
 // after the previous one is scored: fsrs-rs's training items. Result.Plain
 // counts each once (the srs-benchmark's log loss, RMSE(bins) and AUC);
 // Result.FSRSRS weighs them by recency in time order, which is exactly what
-// fsrs-rs's evaluate (binding FSRSBinding.evaluate) reports.
+// fsrs-rs's FSRS::evaluate reports on these items (Anki's "Evaluate"). The
+// npm binding's FSRSBinding.evaluate differs: it first runs fsrs-rs's
+// outlier filter and moves first long-term reviews to the front, so its
+// figures match only on logs the filter leaves alone (see
+// TestEvaluateAgainstFSRSRS).
 package revlog
