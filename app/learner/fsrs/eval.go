@@ -1,11 +1,12 @@
 package fsrs
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 )
 
 // This file scores weights on review histories the way fsrs-rs 6.5
@@ -234,16 +235,7 @@ func Evaluate(outs []Outcome, weights []float64) (Metrics, error) {
 	for k := range bins {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if a[0] != b[0] {
-			return a[0] < b[0]
-		}
-		if a[1] != b[1] {
-			return a[1] < b[1]
-		}
-		return a[2] < b[2]
-	})
+	slices.SortFunc(keys, func(a, b RBin) int { return slices.Compare(a[:], b[:]) })
 	var sq float64
 	for _, k := range keys {
 		b := bins[k]
@@ -267,7 +259,8 @@ func AUC(outs []Outcome) float64 {
 	for i := range idx {
 		idx[i] = i
 	}
-	sort.SliceStable(idx, func(a, b int) bool { return outs[idx[a]].R < outs[idx[b]].R })
+	// Equal predictions are grouped below, so their order does not matter.
+	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(outs[a].R, outs[b].R) })
 	var pos, neg, rankSum float64
 	for i := 0; i < len(idx); {
 		j := i

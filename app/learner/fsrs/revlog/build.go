@@ -2,10 +2,11 @@ package revlog
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"io"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"time"
 
@@ -106,7 +107,7 @@ func Build(rows []Row, opt Options) (*Dataset, error) {
 	}
 	ds.Stats.Cards = len(groups)
 	for _, g := range groups {
-		sort.SliceStable(g, func(a, b int) bool { return g[a].Time < g[b].Time })
+		slices.SortStableFunc(g, func(a, b Row) int { return cmp.Compare(a.Time, b.Time) })
 		kept := g[:0]
 		for _, r := range g {
 			if r.Time < minTime {
@@ -205,13 +206,14 @@ func (ds *Dataset) Scored() []Ref {
 			}
 		}
 	}
-	sort.SliceStable(refs, func(a, b int) bool {
-		return ds.at(refs[a]).Time < ds.at(refs[b]).Time
+	slices.SortFunc(refs, func(a, b Ref) int {
+		return cmp.Or(
+			cmp.Compare(ds.Cards[a.Card].Reviews[a.Review].Time, ds.Cards[b.Card].Reviews[b.Review].Time),
+			cmp.Compare(a.Card, b.Card),
+			cmp.Compare(a.Review, b.Review))
 	})
 	return refs
 }
-
-func (ds *Dataset) at(r Ref) *Review { return &ds.Cards[r.Card].Reviews[r.Review] }
 
 // Result holds the metrics of one weight set.
 type Result struct {
