@@ -49,6 +49,7 @@ func runFSRS(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	dayStart := fs.Int("day-start", 4, "hour (0-23) at which a new day starts, as Anki's \"next day starts at\"")
 	tz := fs.String("timezone", "UTC", "the learner's time zone: UTC, an IANA name (Europe/Berlin) or an offset (+08:00)")
+	states := fs.String("states", "optimizer", "review_state codes: optimizer (0 new, 1 learning, 2 review, 3 relearning, 4 filtered, 5 manual) or anki (raw revlog.type: 0 learning, 1 review, 2 relearning, 3 filtered, 4 manual, 5 rescheduled)")
 	maxRows := fs.Int("max-rows", revlog.DefaultMaxRows, "refuse review logs with more rows than this")
 	simulate := fs.Int("simulate", 0, "instead of reading a log, simulate this many cards from known weights and write them to --out")
 	seed := fs.Uint64("seed", 1, "with --simulate: random seed; the same seed writes the same file")
@@ -80,6 +81,10 @@ func runFSRS(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "tidbit-lab fsrs: %v\n", err)
 		return 2
 	}
+	if *states != "optimizer" && *states != "anki" {
+		fmt.Fprintf(stderr, "tidbit-lab fsrs: --states %q: want optimizer or anki\n", *states)
+		return 2
+	}
 	if *dayStart < 0 || *dayStart > 23 {
 		fmt.Fprintf(stderr, "tidbit-lab fsrs: --day-start %d: want an hour 0-23\n", *dayStart)
 		return 2
@@ -90,7 +95,13 @@ func runFSRS(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "tidbit-lab fsrs: %v\n", err)
 		return 1
 	}
-	ds, err := revlog.Build(rows, revlog.Options{DayStartHour: *dayStart, Location: loc})
+	if *states == "anki" {
+		err = revlog.FromAnkiTypes(rows)
+	}
+	var ds *revlog.Dataset
+	if err == nil {
+		ds, err = revlog.Build(rows, revlog.Options{DayStartHour: *dayStart, Location: loc})
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "tidbit-lab fsrs: %s: %v\n", *path, err)
 		return 1

@@ -128,6 +128,12 @@ func TestFSRS(t *testing.T) {
 			stdoutHas: []string{"days start at 00:00 +08:00", "fitted", "fitted weights"}},
 		{name: "IANA time zone", args: []string{"fsrs", "--revlog", path, "--timezone", "Asia/Shanghai"},
 			stdoutHas: []string{"Asia/Shanghai"}},
+		// With Anki's codes the simulated states shift by one: state 0
+		// (new) reads as learning and 5 (manual) as rescheduled, so the
+		// same reviews are kept.
+		{name: "anki state codes", args: []string{"fsrs", "--revlog", path, "--states", "anki"},
+			stdoutHas: []string{"200 cards", "default"}},
+		{name: "bad state codes", args: []string{"fsrs", "--revlog", path, "--states", "ts-fsrs"}, code: 2, stderrHas: `--states "ts-fsrs"`},
 		{name: "bad row names file and line", args: []string{"fsrs", "--revlog", bad}, code: 1,
 			stderrHas: bad + `:3: review_rating "7"`},
 		{name: "nothing to score", args: []string{"fsrs", "--revlog", empty}, code: 1, stderrHas: "no scored reviews"},

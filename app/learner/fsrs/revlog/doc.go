@@ -18,8 +18,9 @@
 // 4 Filtered (a review in a filtered deck that rescheduled the card) and
 // 5 Manual, review_duration milliseconds. These are the optimizer's codes
 // (Anki's revlog type plus one, learn starts marked 0), not Anki's raw
-// revlog.type (0 learn, 1 review, 2 relearn, 3 filtered, 4 manual): convert
-// raw Anki exports first. A bad row is an error naming the file and line.
+// revlog.type (0 learn, 1 review, 2 relearn, 3 filtered, 4 manual,
+// 5 rescheduled): FromAnkiTypes converts raw Anki exports. A bad row is an
+// error naming the file and line.
 //
 // # From rows to histories (Build)
 //

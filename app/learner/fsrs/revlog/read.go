@@ -235,3 +235,24 @@ func appendField(b []byte, s string) []byte {
 	b = append(b, strings.ReplaceAll(s, `"`, `""`)...)
 	return append(b, '"')
 }
+
+// FromAnkiTypes converts rows whose review_state holds Anki's raw
+// revlog.type (0 learning, 1 review, 2 relearning, 3 filtered, 4 manual,
+// 5 rescheduled) into the fsrs-optimizer codes Build expects. Rows without
+// a state are left alone. Raw Anki exports carry no ease factor here, so
+// filtered-deck reviews that did not reschedule ("cramming", which Anki
+// leaves out) cannot be told apart and are kept.
+func FromAnkiTypes(rows []Row) error {
+	for i := range rows {
+		switch s := rows[i].State; {
+		case s == StateUnknown:
+		case s >= 0 && s <= 3:
+			rows[i].State = s + 1
+		case s == 4 || s == 5:
+			rows[i].State = StateManual
+		default:
+			return fmt.Errorf("line %d: Anki revlog type %d: want 0-5", rows[i].Line, s)
+		}
+	}
+	return nil
+}

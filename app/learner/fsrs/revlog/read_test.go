@@ -139,3 +139,19 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+func TestFromAnkiTypes(t *testing.T) {
+	rows := []Row{{State: 0}, {State: 1}, {State: 2}, {State: 3}, {State: 4}, {State: 5}, {State: StateUnknown}}
+	if err := FromAnkiTypes(rows); err != nil {
+		t.Fatal(err)
+	}
+	want := []int{StateLearning, StateReview, StateRelearning, StateFiltered, StateManual, StateManual, StateUnknown}
+	for i, r := range rows {
+		if r.State != want[i] {
+			t.Errorf("Anki type %d became %d, want %d", i, r.State, want[i])
+		}
+	}
+	if err := FromAnkiTypes([]Row{{State: 6, Line: 4}}); err == nil || !strings.Contains(err.Error(), "line 4: Anki revlog type 6") {
+		t.Errorf("error %v", err)
+	}
+}
