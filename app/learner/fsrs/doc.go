@@ -27,6 +27,13 @@
 // the start and clamping to WeightRanges after every step. LogLoss scores
 // any weight set on such histories.
 //
+// Evaluate computes the srs-benchmark metrics as fsrs-rs does: log loss,
+// RMSE(bins) over fsrs-rs's interval, review-count and lapse bins (RBinOf),
+// optionally with fsrs-rs's recency weights (RecencyWeights), and AUC.
+// Replay gives the predicted R and the stability and difficulty at every
+// review of a history, and MemoryModel is the float64 model itself.
+// Subpackage revlog reads fsrs-optimizer review logs into histories.
+//
 // # Reference vectors
 //
 // testdata/tsfsrs_vectors.json holds 1,200 random review sequences (random
