@@ -1,0 +1,330 @@
+package widgets
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+)
+
+// MaxQuizQuestions is how many questions one QuizCard asks; a pop-up quiz
+// is a minute or two, not an exam.
+const MaxQuizQuestions = 5
+
+// Answer is one answer given in a QuizCard.
+type Answer struct {
+	QuestionID string
+	Chosen     []int // 0-based option indexes, sorted
+	Correct    bool
+	// Round is 1 for the first pass and 2, 3... for retries of the
+	// missed questions (practice: the caller decides whether it counts).
+	Round int
+}
+
+// QuizActions are what a QuizCard reports. Nil callbacks are ignored.
+type QuizActions struct {
+	OnAsk     func(questionID string, round int) // a question appeared
+	OnAnswer  func(Answer)
+	OnFinish  func(correct, answered int) // first-round score, when the learner closes the summary
+	OnDismiss func()
+}
+
+type quizPhase int
+
+const (
+	asking quizPhase = iota
+	feedback
+	summary
+)
+
+// QuizCard asks up to MaxQuizQuestions questions. A single-choice
+// question is answered by its number key (1-4) or by tapping the option;
+// a multiple-choice one by toggling options (number keys) and Enter.
+// Each answer gets immediate feedback: the explanation of the chosen
+// option and of the right one. The summary offers a retry of the missed
+// questions. Keys: digits choose, Enter goes on, R retries, Escape
+// dismisses.
+type QuizCard struct {
+	card
+	qs  []Question
+	act QuizActions
+
+	phase   quizPhase
+	round   int
+	order   []int // indexes into qs asked this round
+	pos     int
+	chosen  map[int]bool
+	lastOK  bool
+	missed  []int // this round
+	correct int   // first round
+	asked   int   // first round
+
+	// Options are the current question's option buttons (single choice)
+	// or checks (multiple choice); Next is the feedback or summary button.
+	Options []fyne.CanvasObject
+	Next    *widget.Button
+	Retry   *widget.Button
+}
+
+// NewQuizCard builds the card; questions past MaxQuizQuestions are dropped.
+func NewQuizCard(qs []Question, act QuizActions) *QuizCard {
+	if len(qs) > MaxQuizQuestions {
+		qs = qs[:MaxQuizQuestions]
+	}
+	c := &QuizCard{qs: qs, act: act}
+	c.init(c)
+	c.start(1, nil)
+	return c
+}
+
+func (c *QuizCard) start(round int, order []int) {
+	c.round, c.pos, c.missed = round, 0, nil
+	if order == nil {
+		for i := range c.qs {
+			order = append(order, i)
+		}
+	}
+	c.order = order
+	if len(c.order) == 0 {
+		c.showSummary()
+		return
+	}
+	c.ask()
+}
+
+func (c *QuizCard) cur() Question { return c.qs[c.order[c.pos]] }
+
+func (c *QuizCard) ask() {
+	c.phase, c.chosen = asking, map[int]bool{}
+	q := c.cur()
+	how := "choose one"
+	if q.Multi {
+		how = "choose all that apply, then Enter"
+	}
+	head := fmt.Sprintf("Question %d of %d · %s", c.pos+1, len(c.order), how)
+	if c.round > 1 {
+		head = "Retry · " + head
+	}
+	box := container.NewVBox(wrapped(head), title(q.Prompt))
+	c.Options = nil
+	for i, o := range q.Options {
+		label := fmt.Sprintf("%d) %s", i+1, o.Text)
+		if q.Multi {
+			ch := widget.NewCheck(label, func(on bool) { c.chosen[i] = on })
+			c.Options = append(c.Options, ch)
+			box.Add(ch)
+			continue
+		}
+		b := widget.NewButton(label, func() { c.choose(i) })
+		b.Alignment = widget.ButtonAlignLeading
+		c.Options = append(c.Options, b)
+		box.Add(b)
+	}
+	c.Next = nil
+	if q.Multi {
+		c.Next = widget.NewButton("Check (Enter)", c.submit)
+		c.Next.Importance = widget.HighImportance
+		box.Add(c.Next)
+	}
+	c.show(container.NewVScroll(box))
+	if c.act.OnAsk != nil {
+		c.act.OnAsk(q.ID, c.round)
+	}
+}
+
+// choose answers a single-choice question, or toggles an option of a
+// multiple-choice one.
+func (c *QuizCard) choose(i int) {
+	q := c.cur()
+	if i < 0 || i >= len(q.Options) {
+		return
+	}
+	if q.Multi {
+		c.Options[i].(*widget.Check).SetChecked(!c.chosen[i])
+		return
+	}
+	c.chosen = map[int]bool{i: true}
+	c.submit()
+}
+
+func (c *QuizCard) submit() {
+	if c.phase != asking {
+		return
+	}
+	q := c.cur()
+	var chosen []int
+	for i, on := range c.chosen {
+		if on {
+			chosen = append(chosen, i)
+		}
+	}
+	if len(chosen) == 0 {
+		return // nothing chosen yet: Enter does nothing
+	}
+	sort.Ints(chosen)
+	ok := Correct(q, chosen)
+	c.lastOK = ok
+	if c.round == 1 {
+		c.asked++
+		if ok {
+			c.correct++
+		}
+	}
+	if !ok {
+		c.missed = append(c.missed, c.order[c.pos])
+	}
+	if c.act.OnAnswer != nil {
+		c.act.OnAnswer(Answer{QuestionID: q.ID, Chosen: chosen, Correct: ok, Round: c.round})
+	}
+	c.showFeedback(q, chosen, ok)
+}
+
+// Correct says whether chosen (0-based, any order) is exactly the set of
+// q's correct options.
+func Correct(q Question, chosen []int) bool {
+	want := 0
+	for _, o := range q.Options {
+		if o.Correct {
+			want++
+		}
+	}
+	seen := map[int]bool{}
+	for _, i := range chosen {
+		if i < 0 || i >= len(q.Options) || !q.Options[i].Correct || seen[i] {
+			return false
+		}
+		seen[i] = true
+	}
+	return len(seen) == want
+}
+
+func (c *QuizCard) showFeedback(q Question, chosen []int, ok bool) {
+	c.phase = feedback
+	verdict := "✓ Right."
+	if !ok {
+		verdict = "✗ Not quite."
+	}
+	box := container.NewVBox(title(verdict))
+	picked := map[int]bool{}
+	for _, i := range chosen {
+		picked[i] = true
+		box.Add(wrapped(explain("You chose", i, q.Options[i])))
+	}
+	if !ok {
+		for i, o := range q.Options {
+			if o.Correct && !picked[i] {
+				box.Add(wrapped(explain("Right answer", i, o)))
+			}
+		}
+	}
+	label := "Next (Enter)"
+	if c.pos == len(c.order)-1 {
+		label = "See results (Enter)"
+	}
+	c.Next = widget.NewButton(label, c.advance)
+	c.Next.Importance = widget.HighImportance
+	c.Options = nil
+	c.show(container.NewBorder(nil, container.NewHBox(c.Next), nil, nil, container.NewVScroll(box)))
+}
+
+func explain(lead string, i int, o Option) string {
+	s := fmt.Sprintf("%s %d) %s", lead, i+1, o.Text)
+	if o.Why != "" {
+		s += " — " + o.Why
+	}
+	return s
+}
+
+func (c *QuizCard) advance() {
+	if c.phase != feedback {
+		return
+	}
+	c.pos++
+	if c.pos < len(c.order) {
+		c.ask()
+		return
+	}
+	c.showSummary()
+}
+
+func (c *QuizCard) showSummary() {
+	c.phase = summary
+	var lines []string
+	if c.round == 1 {
+		lines = append(lines, fmt.Sprintf("You got %d of %d right.", c.correct, c.asked))
+	} else {
+		lines = append(lines, fmt.Sprintf("Retry: %d of %d right this time (first try: %d of %d).",
+			len(c.order)-len(c.missed), len(c.order), c.correct, c.asked))
+	}
+	var nums []string
+	for _, i := range c.missed {
+		nums = append(nums, fmt.Sprint(i+1))
+	}
+	if len(nums) > 0 {
+		lines = append(lines, "Worth another look: question "+strings.Join(nums, ", ")+".")
+	}
+	box := container.NewVBox(title(lines[0]))
+	for _, l := range lines[1:] {
+		box.Add(wrapped(l))
+	}
+	c.Next = widget.NewButton("Done (Enter)", c.finish)
+	c.Next.Importance = widget.HighImportance
+	buttons := container.NewHBox(c.Next)
+	c.Retry = nil
+	if len(c.missed) > 0 {
+		c.Retry = widget.NewButton("Retry missed (R)", c.retry)
+		buttons.Add(c.Retry)
+	}
+	c.Options = nil
+	c.show(container.NewBorder(nil, buttons, nil, nil, box))
+}
+
+func (c *QuizCard) retry() {
+	if c.phase != summary || len(c.missed) == 0 {
+		return
+	}
+	c.start(c.round+1, append([]int(nil), c.missed...))
+}
+
+func (c *QuizCard) finish() {
+	if c.act.OnFinish != nil {
+		c.act.OnFinish(c.correct, c.asked)
+	}
+}
+
+// HandleKey implements KeyHandler.
+func (c *QuizCard) HandleKey(ev *fyne.KeyEvent) bool {
+	if ev.Name == fyne.KeyEscape {
+		call(c.act.OnDismiss)
+		return true
+	}
+	switch c.phase {
+	case asking:
+		if d := digit(ev); d > 0 {
+			c.choose(d - 1)
+			return true
+		}
+		if isEnter(ev) && c.cur().Multi {
+			c.submit()
+			return true
+		}
+	case feedback:
+		if isEnter(ev) || ev.Name == fyne.KeySpace {
+			c.advance()
+			return true
+		}
+	case summary:
+		if isEnter(ev) {
+			c.finish()
+			return true
+		}
+		if ev.Name == fyne.KeyR {
+			c.retry()
+			return true
+		}
+	}
+	return false
+}
