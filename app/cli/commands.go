@@ -62,14 +62,24 @@ Works over SSH and without a display.`,
 				return err
 			}
 			defer a.Close()
-			cards, err := storepick.NewCards()
+			cards, err := storepick.CardsFor(cmd.Context(), a.Store)
 			if err != nil {
 				return err
 			}
 			s := &learn.Session{Store: a.Store, Taxonomy: a.Taxonomy, Picker: storepick.Picker{Store: a.Store, Taxonomy: a.Taxonomy, Now: c.Now},
 				Cards: cards, In: c.In, Out: c.Out, Now: c.Now, Source: "cli"}
-			_, err = s.Run(cmd.Context(), lesson)
-			return err
+			if _, err = s.Run(cmd.Context(), lesson); err != nil {
+				return err
+			}
+			// The learner is done: a good time to refit personal review
+			// weights (at most weekly; a fraction of a second). A failure
+			// here must not turn a finished lesson into an error.
+			if fitted, err := storepick.RefitIfDue(cmd.Context(), a.Store, c.Now()); err != nil {
+				fmt.Fprintf(c.Err, "note: could not fit your personal review schedule: %v\n", err)
+			} else if fitted {
+				fmt.Fprintln(c.Out, "Your review schedule now uses weights fitted to your own answers.")
+			}
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&lesson, "lesson", "", "run this lesson (an id from `tidbit library`) instead of the next pick")

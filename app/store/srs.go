@@ -95,3 +95,46 @@ func (s *Store) Cards(ctx context.Context) ([]LessonCards, error) {
 	}
 	return out, rows.Err()
 }
+
+// AnswerEvent is one answer as the learner models replay it.
+type AnswerEvent struct {
+	Seq        int64 // increasing in the order answers were written
+	QuestionID string
+	Skill      string // the main skill of the question's lesson
+	Correct    bool
+	At         time.Time
+}
+
+// AnswersAfter calls fn for every answer written after seq (0: all), in
+// the order they were written, and returns the last seq seen. Models keep
+// their state and replay only what is new.
+func (s *Store) AnswersAfter(ctx context.Context, seq int64, fn func(AnswerEvent) error) (int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT a.rowid, a.question_id, COALESCE(ls.skill_id, ''), a.correct, a.answered_at
+		FROM answers a JOIN questions q ON q.id = a.question_id
+		LEFT JOIN lesson_skills ls ON ls.lesson_id = q.lesson_id AND ls.ord = 0
+		WHERE a.rowid > ? ORDER BY a.rowid`, seq)
+	if err != nil {
+		return seq, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e AnswerEvent
+		var at int64
+		if err := rows.Scan(&e.Seq, &e.QuestionID, &e.Skill, &e.Correct, &at); err != nil {
+			return seq, err
+		}
+		e.At = fromMS(at)
+		if err := fn(e); err != nil {
+			return seq, err
+		}
+		seq = e.Seq
+	}
+	return seq, rows.Err()
+}
+
+// AnswerCount is the number of answers in the log.
+func (s *Store) AnswerCount(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM answers`).Scan(&n)
+	return n, err
+}

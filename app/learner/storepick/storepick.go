@@ -1,15 +1,13 @@
-// Package storepick makes the learner recommender (app/learner) an
-// app/learn Picker: on every Next it reads the library, the profile, the
-// per-skill answer record and the completion history from the store,
-// builds a Recommender and asks it for one pick. It is the only glue
-// between the pure learner model and the store, so app/learner stays free
-// of SQL and app/learn free of the model.
-//
-// Two inputs are stand-ins until the store keeps them: mastery is a
-// per-skill Beta-Bernoulli estimate from answer counts (Store.Stats), not
-// the kt model, because the store hands out no ordered answer stream per
-// skill; and due reviews come from an FSRS forgetting curve over each
-// lesson's completions (count and last time), not stored FSRS cards.
+// Package storepick is the glue between the pure learner model
+// (app/learner) and the store: it makes the recommender an app/learn Picker,
+// schedules answered questions with FSRS-6 (Cards), keeps the learner's
+// knowledge-tracing state up to date from the answer log (KTMastery) and
+// fits personal FSRS weights once there are enough answers (RefitIfDue).
+// On every Next it reads the library, the profile, the mastery and the
+// review cards, builds a Recommender and asks it for one pick. Lessons
+// completed before cards were kept fall back to a forgetting curve over
+// their completions. app/learner stays free of SQL and app/learn free of
+// the model.
 package storepick
 
 import (
@@ -79,10 +77,6 @@ func (p Picker) Pick(ctx context.Context) (learner.Pick, error) {
 	if err != nil {
 		return learner.Pick{}, fmt.Errorf("reading the profile: %w", err)
 	}
-	skills, err := p.Store.SkillRecords(ctx)
-	if err != nil {
-		return learner.Pick{}, fmt.Errorf("reading the answer record: %w", err)
-	}
 	in := learner.ProfileInput{Role: prof.Role, Seniority: prof.Seniority, Goals: prof.Goals, Notes: prof.Notes,
 		MinutesPerWeek: float64(prof.MinutesPerWeek), SelfRatings: map[string]float64{}}
 	for k, v := range prof.SelfRatings {
@@ -92,9 +86,9 @@ func (p Picker) Pick(ctx context.Context) (learner.Pick, error) {
 	if err != nil {
 		return learner.Pick{}, err
 	}
-	mastery := learner.NewBetaMastery()
-	for _, s := range skills {
-		mastery.Add(s.Skill, s.Correct, s.Answered)
+	mastery, err := KTMastery(ctx, p.Store)
+	if err != nil {
+		return learner.Pick{}, fmt.Errorf("updating the knowledge-tracing state: %w", err)
 	}
 
 	lessons := make([]learner.Lesson, 0, len(lib))
