@@ -67,12 +67,15 @@ fmt-check:
 # program skip locally when it is missing but fail under CI=true.
 test: deps-test fmt-check vet test-go
 
+# The llm integration tests run against a real Ollama server built from the
+# module version in go.mod (.ci/ollama.sh; minutes the first time, then
+# cached under ~/.cache/tidbit-ci).
 test-go:
-	$(GO) test -race -count=1 -timeout 30m ./...
+	bin=$$(.ci/ollama.sh) && TIDBIT_OLLAMA_BIN=$$bin $(GO) test -race -count=1 -timeout 30m ./...
 
 # Benchmarks: each prints ns/op plus its own metrics (medians, p99, MB).
 bench: deps-test
-	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
+	bin=$$(.ci/ollama.sh) && TIDBIT_OLLAMA_BIN=$$bin $(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
 
 # A short run of every fuzz target (go test -fuzz takes one target a run).
 FUZZTIME ?= 15s
