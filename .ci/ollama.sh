@@ -19,7 +19,9 @@ version=$(go list -m -f '{{.Version}}' github.com/ollama/ollama)
 out="$cache/ollama-$version"
 bin="$out/ollama"
 
-if [ -x "$bin" ] && "$bin" --version >/dev/null 2>&1; then
+# The binary is moved into place only after a successful build, so its
+# presence means it is complete.
+if [ -x "$bin" ]; then
   echo "$bin"
   exit 0
 fi

@@ -324,34 +324,34 @@ func (g *Generator) verify(ctx context.Context, l Lesson, body string, qs []Ques
 	return kept, disagreed, nil
 }
 
-// parseAnswers checks the verifier's output and maps question numbers
-// (1-based) to chosen letters.
+// parseAnswers checks the verifier's answer sheet ({"q1":["A"],...}) and
+// maps question numbers (1-based) to chosen letters.
 func parseAnswers(raw []byte, n int) (map[int][]string, error) {
 	if len(raw) > maxResponseSize {
 		return nil, fmt.Errorf("%w: answer sheet too large", ErrBadOutput)
 	}
-	var a rawAnswers
-	dec := jsonStrict(raw)
-	if err := dec.Decode(&a); err != nil {
+	var a map[string][]string
+	if err := jsonStrict(raw).Decode(&a); err != nil {
 		return nil, fmt.Errorf("%w: answer sheet: %v", ErrBadOutput, err)
 	}
-	if len(a.Answers) == 0 || len(a.Answers) > n {
-		return nil, fmt.Errorf("%w: answer sheet has %d answers for %d questions", ErrBadOutput, len(a.Answers), n)
-	}
 	out := map[int][]string{}
-	for _, x := range a.Answers {
-		if x.Question < 1 || x.Question > n {
-			return nil, fmt.Errorf("%w: answer to question %d of %d", ErrBadOutput, x.Question, n)
+	for k, choices := range a {
+		var i int
+		if _, err := fmt.Sscanf(k, "q%d", &i); err != nil || k != fmt.Sprintf("q%d", i) || i < 1 || i > n {
+			return nil, fmt.Errorf("%w: answer sheet has %q; want q1 to q%d", ErrBadOutput, k, n)
 		}
-		if _, dup := out[x.Question]; dup {
-			return nil, fmt.Errorf("%w: two answers to question %d", ErrBadOutput, x.Question)
+		if len(choices) == 0 || len(choices) > OptionsPerQ-1 {
+			return nil, fmt.Errorf("%w: %d choices for %s", ErrBadOutput, len(choices), k)
 		}
-		for _, c := range x.Choices {
+		for _, c := range choices {
 			if len(c) != 1 || c[0] < 'A' || c[0] >= 'A'+OptionsPerQ {
 				return nil, fmt.Errorf("%w: choice %q is not a letter A-D", ErrBadOutput, c)
 			}
 		}
-		out[x.Question] = x.Choices
+		out[i] = choices
+	}
+	if len(out) != n {
+		return nil, fmt.Errorf("%w: answer sheet answers %d of %d questions", ErrBadOutput, len(out), n)
 	}
 	return out, nil
 }

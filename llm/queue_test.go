@@ -237,7 +237,7 @@ func TestQueueFailures(t *testing.T) {
 // and storing the quiz (in-memory fakes). Target: under 5 ms.
 func BenchmarkPipelineOverhead(b *testing.B) {
 	raw := []byte(quizJSON(goodQuestions()))
-	sheet := []byte(`{"answers":[{"question":1,"choices":["A"]},{"question":2,"choices":["A"]},{"question":3,"choices":["A","B"]}]}`)
+	sheet := []byte(`{"q1":["A"],"q2":["A"],"q3":["A","B"]}`)
 	cache, store := &memCache{}, &memStore{}
 	q := &Queue{Model: "tiny", Cache: cache, Store: store}
 	ctx := context.Background()

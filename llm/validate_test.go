@@ -238,9 +238,11 @@ func FuzzValidateQuiz(f *testing.F) {
 }
 
 func FuzzParseAnswers(f *testing.F) {
-	f.Add(`{"answers":[{"question":1,"choices":["A"]}]}`, 1)
-	f.Add(`{"answers":[{"question":2,"choices":["E"]}]}`, 2)
-	f.Add(`{"answers":[]}`, 3)
+	f.Add(`{"q1":["A"]}`, 1)
+	f.Add(`{"q1":["A"],"q2":["E"]}`, 2)
+	f.Add(`{"q1":["A","B"],"q2":["C"],"q3":["D"]}`, 3)
+	f.Add(`{"q01":["A"]}`, 1)
+	f.Add(`{"q1":[]}`, 1)
 	f.Fuzz(func(t *testing.T, raw string, n int) {
 		if n < 1 || n > MaxQuestions {
 			return
@@ -248,6 +250,9 @@ func FuzzParseAnswers(f *testing.F) {
 		m, err := parseAnswers([]byte(raw), n)
 		if err != nil {
 			return
+		}
+		if len(m) != n {
+			t.Fatalf("%d answers for %d questions", len(m), n)
 		}
 		for k, v := range m {
 			if k < 1 || k > n {

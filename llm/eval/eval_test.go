@@ -44,7 +44,7 @@ const quiz = `{"questions":[
   {"text":"Nobody","correct":false,"why":"Someone sets the agenda: the report."}]}]}`
 
 // The verifier gets question 1 right and question 2 wrong.
-const sheet = `{"answers":[{"question":1,"choices":["A"]},{"question":2,"choices":["B"]}]}`
+const sheet = `{"q1":["A"],"q2":["B"]}`
 
 func fakeServer(t *testing.T) *url.URL {
 	mux := http.NewServeMux()

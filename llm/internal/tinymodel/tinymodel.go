@@ -104,8 +104,11 @@ func buildVocab(rng *rand.Rand) vocab {
 
 // byteBias is the logit bias of one byte token. The grammar decides what is
 // allowed; the bias decides what wins among the allowed: close a string as
-// soon as its minLength allows, close arrays rather than add items, and
-// fill strings with letters (with some spread, so they vary).
+// soon as its minLength allows and close arrays rather than add items.
+// Strings fill mostly with brackets: a variant that preferred letters inside
+// strings was measured 3x slower per token under Ollama's grammar sampler
+// (135 vs 43 ms a token on a loaded 2-core machine), and content is garbage
+// either way.
 func byteBias(b byte, rng *rand.Rand) float32 {
 	switch {
 	case b == '"':
