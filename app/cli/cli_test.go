@@ -320,7 +320,7 @@ func TestUsageAndErrors(t *testing.T) {
 			}
 		})
 	}
-	for _, cmd := range []string{"learn", "import", "export", "library", "stats", "doctor", "version", "skills", "calendar"} {
+	for _, cmd := range []string{"learn", "import", "export", "library", "stats", "doctor", "version", "skills", "calendar", "profile"} {
 		if r := tidbit(t, home, "", cmd, "--help"); r.code != 0 || !strings.Contains(r.out, "Usage:") {
 			t.Errorf("%s --help: %d %s", cmd, r.code, r.out)
 		}
@@ -462,5 +462,42 @@ func TestCalendarCommand(t *testing.T) {
 	}
 	if r := tidbit(t, home, "", "calendar", filepath.Join(home, "missing.ics")); r.code != ExitError {
 		t.Fatalf("missing file: %d %s", r.code, r.err)
+	}
+}
+
+func TestProfileCommand(t *testing.T) {
+	home := t.TempDir()
+	r := tidbit(t, home, "", "profile", "--role", "software-engineer", "--goal", "team-lead",
+		"--notes", "Needs to improve stakeholder updates.", "--rate", "delegation=2", "--minutes", "45")
+	if r.code != 0 || !strings.Contains(r.out, "Software engineer") || !strings.Contains(r.out, "Biggest gaps") {
+		t.Fatalf("set profile: %d\n%s\n%s", r.code, r.out, r.err)
+	}
+	r = tidbit(t, home, "", "profile", "--json")
+	var js struct {
+		Profile struct {
+			Role           string
+			Goals          []string
+			MinutesPerWeek int `json:"minutes_per_week"`
+		}
+		Gaps []struct {
+			Skill string
+			Gap   float64
+		}
+	}
+	if err := json.Unmarshal([]byte(r.out), &js); err != nil {
+		t.Fatalf("%v\n%s", err, r.out)
+	}
+	if js.Profile.Role != "software-engineer" || len(js.Profile.Goals) != 1 || js.Profile.MinutesPerWeek != 45 || len(js.Gaps) == 0 {
+		t.Fatalf("stored profile: %+v", js)
+	}
+	found := false
+	for _, g := range js.Gaps {
+		found = found || g.Skill == "stakeholder-updates" || g.Skill == "delegation"
+	}
+	if !found {
+		t.Errorf("notes and goals did not become targets: %+v", js.Gaps)
+	}
+	if r := tidbit(t, home, "", "profile", "--rate", "juggling=3"); r.code != ExitUsage || !strings.Contains(r.err, "unknown skill") {
+		t.Fatalf("bad --rate: %d %s", r.code, r.err)
 	}
 }
