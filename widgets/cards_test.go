@@ -19,6 +19,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	os.Setenv("LANG", "en_US.UTF-8") // C makes Fyne log a harmless locale error
+	os.Setenv("LC_ALL", "en_US.UTF-8")
 	for _, k := range []string{"XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"} {
 		os.Setenv(k, dir)
 	}

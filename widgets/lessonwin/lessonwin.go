@@ -1,0 +1,275 @@
+// Package lessonwin is the Fyne side of a lesson window: it shows one
+// app/lessonflow item as cards (the lesson, its quiz, its reflection) in a
+// small window and hands what the learner does to a Run, the domain side.
+// Writes go through a Writer, one goroutine in order, so the UI thread
+// never waits on the disk; Linger ends the window process a while after
+// its last window closed.
+package lessonwin
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tidbit-learn/tidbit/app/lessonflow"
+	"github.com/tidbit-learn/tidbit/app/store"
+	"github.com/tidbit-learn/tidbit/widgets"
+)
+
+// Size is the pop-up's size: small enough for a corner of the screen.
+var Size = fyne.NewSize(380, 260)
+
+// Run is the domain side of one attempt; *lessonflow.Run implements it.
+type Run interface {
+	Shown(questionID string)
+	Answer(ctx context.Context, questionID string, chosen []int, round int) (bool, error)
+	Reflect(ctx context.Context, text string) error
+	Finish(ctx context.Context, outcome string) error
+}
+
+var _ Run = (*lessonflow.Run)(nil)
+
+// Writer runs writes one at a time, in order, off the UI thread.
+type Writer struct {
+	ctx  context.Context
+	jobs chan func()
+	wg   sync.WaitGroup
+	once sync.Once
+}
+
+// NewWriter starts the writer goroutine; ctx is handed to every write.
+func NewWriter(ctx context.Context) *Writer {
+	w := &Writer{ctx: ctx, jobs: make(chan func(), 64)}
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		for j := range w.jobs {
+			j()
+		}
+	}()
+	return w
+}
+
+// Do queues write; a failure is passed to onErr (on the writer goroutine).
+func (w *Writer) Do(write func(context.Context) error, onErr func(error)) {
+	w.jobs <- func() {
+		if err := write(w.ctx); err != nil && onErr != nil {
+			onErr(err)
+		}
+	}
+}
+
+// Close waits for every queued write to finish. Call it once no more
+// writes can be queued (after the app's loop has returned).
+func (w *Writer) Close() {
+	w.once.Do(func() { close(w.jobs) })
+	w.wg.Wait()
+}
+
+// Options for Show.
+type Options struct {
+	Writer *Writer
+	// OnClosed runs on the UI thread after the window closed, its outcome
+	// queued.
+	OnClosed func()
+	// OnError reports a failed write (on the writer goroutine); nil shows
+	// it in the window.
+	OnError func(error)
+}
+
+// Window is one lesson window.
+type Window struct {
+	fyne.Window
+	item     lessonflow.Item
+	run      Run
+	opts     Options
+	answered int
+	closed   bool
+	// Card is the card on show (for tests and key routing).
+	Card widgets.KeyHandler
+}
+
+// Show opens a window for item and shows its first card.
+func Show(a fyne.App, item lessonflow.Item, run Run, opts Options) *Window {
+	name := item.Title
+	if item.Review {
+		name = "Review: " + name
+	}
+	w := &Window{Window: a.NewWindow("Tidbit — " + name), item: item, run: run, opts: opts}
+	w.Resize(Size)
+	w.SetCloseIntercept(w.dismiss)
+	if item.Review {
+		w.showQuiz()
+	} else {
+		w.showLesson()
+	}
+	w.Window.Show()
+	return w
+}
+
+func (w *Window) set(o fyne.CanvasObject, h widgets.KeyHandler) {
+	w.Card = h
+	w.SetContent(o)
+	widgets.Attach(w.Window, h)
+}
+
+func (w *Window) showLesson() {
+	c := widgets.NewLessonCard(widgets.Lesson{Title: w.item.Title, Minutes: w.item.Minutes, Meta: w.item.Meta,
+		Why: w.item.Why, Body: w.item.Body}, widgets.LessonActions{
+		OnDone:     w.afterLesson,
+		OnLater:    func() { w.finish(lessonflow.Later) },
+		OnNotForMe: func() { w.finish(lessonflow.NotForMe) },
+		OnDismiss:  w.dismiss,
+	})
+	w.set(c, c)
+}
+
+func (w *Window) afterLesson() {
+	if len(w.item.Questions) > 0 {
+		w.showQuiz()
+		return
+	}
+	w.afterQuiz(0, 0)
+}
+
+// Questions converts stored questions for a QuizCard.
+func Questions(qs []store.Question) []widgets.Question {
+	out := make([]widgets.Question, 0, len(qs))
+	for _, q := range qs {
+		wq := widgets.Question{ID: q.ID, Prompt: q.Prompt, Multi: q.Type == "multiple"}
+		for _, o := range q.Options {
+			wq.Options = append(wq.Options, widgets.Option{Text: o.Text, Correct: o.Correct, Why: o.Why})
+		}
+		out = append(out, wq)
+	}
+	return out
+}
+
+func (w *Window) showQuiz() {
+	c := widgets.NewQuizCard(Questions(w.item.Questions), widgets.QuizActions{
+		OnAsk: func(id string, round int) {
+			if round == 1 {
+				w.run.Shown(id)
+			}
+		},
+		OnAnswer: func(a widgets.Answer) {
+			if a.Round == 1 {
+				w.answered++
+			}
+			w.opts.Writer.Do(func(ctx context.Context) error {
+				_, err := w.run.Answer(ctx, a.QuestionID, a.Chosen, a.Round)
+				return err
+			}, w.onError)
+		},
+		OnFinish:  w.afterQuiz,
+		OnDismiss: w.dismiss,
+	})
+	w.set(c, c)
+}
+
+func (w *Window) afterQuiz(correct, answered int) {
+	if w.item.Reflection == nil || w.item.Review {
+		w.finish(lessonflow.Completed)
+		return
+	}
+	r := w.item.Reflection
+	c := widgets.NewReflectionCard(widgets.Reflection{Prompt: r.Prompt, ModelAnswer: r.ModelAnswer, Rubric: r.Rubric},
+		widgets.ReflectionActions{
+			OnSubmit: func(text string) {
+				w.opts.Writer.Do(func(ctx context.Context) error { return w.run.Reflect(ctx, text) }, w.onError)
+			},
+			OnDone: func() { w.finish(lessonflow.Completed) },
+			// The quiz is done: leaving the reflection still completes the lesson.
+			OnDismiss: func() { w.finish(lessonflow.Completed) },
+		})
+	w.set(c, c)
+	w.Canvas().Focus(c.Entry)
+}
+
+// dismiss is Escape or the window's close button: the item is held for
+// later when nothing was answered yet, else the attempt ends abandoned
+// (its answers are already saved).
+func (w *Window) dismiss() {
+	if w.answered > 0 {
+		w.finish(lessonflow.Abandoned)
+		return
+	}
+	w.finish(lessonflow.Later)
+}
+
+func (w *Window) finish(outcome string) {
+	if w.closed {
+		return
+	}
+	w.closed = true
+	w.opts.Writer.Do(func(ctx context.Context) error { return w.run.Finish(ctx, outcome) }, w.onError)
+	// Hidden, not closed: closing the last window would end Fyne's loop at
+	// once, and the process is meant to linger warm (see Linger).
+	w.Window.Hide()
+	if w.opts.OnClosed != nil {
+		w.opts.OnClosed()
+	}
+}
+
+func (w *Window) onError(err error) {
+	if w.opts.OnError != nil {
+		w.opts.OnError(err)
+		return
+	}
+	fyne.Do(func() { w.showError(err) })
+}
+
+// showError replaces the card with the error; the answers given before
+// it are saved, the window can still be closed.
+func (w *Window) showError(err error) {
+	if w.closed {
+		return
+	}
+	l := widget.NewLabel(fmt.Sprintf("Could not save: %v", err))
+	l.Wrapping = fyne.TextWrapWord
+	w.SetContent(container.NewVScroll(l))
+}
+
+// Linger quits the process a while after its last window closed, so a
+// lesson shortly after another finds the window process warm.
+type Linger struct {
+	mu    sync.Mutex
+	open  int
+	after time.Duration
+	quit  func()
+	timer *time.Timer
+}
+
+// NewLinger calls quit (from a timer goroutine) once no window has been
+// open for after.
+func NewLinger(after time.Duration, quit func()) *Linger {
+	return &Linger{after: after, quit: quit}
+}
+
+// Opened counts a window; it cancels a pending quit.
+func (l *Linger) Opened() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.open++
+	if l.timer != nil {
+		l.timer.Stop()
+		l.timer = nil
+	}
+}
+
+// Closed uncounts a window; the last one starts the countdown.
+func (l *Linger) Closed() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.open > 0 {
+		l.open--
+	}
+	if l.open == 0 && l.timer == nil {
+		l.timer = time.AfterFunc(l.after, l.quit)
+	}
+}

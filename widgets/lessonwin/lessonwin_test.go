@@ -1,0 +1,187 @@
+package lessonwin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/tidbit-learn/tidbit/app/lessonflow"
+	"github.com/tidbit-learn/tidbit/app/store"
+	"github.com/tidbit-learn/tidbit/widgets"
+)
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "tidbit-lessonwin-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("LANG", "en_US.UTF-8")
+	os.Setenv("LC_ALL", "en_US.UTF-8")
+	for _, k := range []string{"XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"} {
+		os.Setenv(k, dir)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// fakeRun records the calls a window makes.
+type fakeRun struct {
+	mu    sync.Mutex
+	calls []string
+	fail  error
+}
+
+func (f *fakeRun) log(s string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, s)
+	return f.fail
+}
+func (f *fakeRun) Shown(id string) { f.log("shown " + id) }
+func (f *fakeRun) Answer(_ context.Context, id string, chosen []int, round int) (bool, error) {
+	return false, f.log(fmt.Sprintf("answer %s %v round %d", id, chosen, round))
+}
+func (f *fakeRun) Reflect(_ context.Context, text string) error { return f.log("reflect " + text) }
+func (f *fakeRun) Finish(_ context.Context, outcome string) error {
+	return f.log("finish " + outcome)
+}
+func (f *fakeRun) got() string { f.mu.Lock(); defer f.mu.Unlock(); return strings.Join(f.calls, "; ") }
+
+var item = lessonflow.Item{LessonID: "l1", Title: "Two-minute rule", Minutes: 3, Body: "Do it **now**.",
+	Questions: []store.Question{
+		{ID: "q1", Type: "single", Prompt: "When?", Options: []store.Option{{Text: "Now", Correct: true}, {Text: "Later"}}},
+		{ID: "q2", Type: "multiple", Prompt: "Which?", Options: []store.Option{{Text: "A", Correct: true}, {Text: "B", Correct: true}}}},
+	Reflection: &store.Reflection{Prompt: "Why?", ModelAnswer: "Because.", Rubric: []string{"short"}}}
+
+func show(t *testing.T, it lessonflow.Item, r Run) (*Window, *Writer, *int) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	wr := NewWriter(context.Background())
+	closed := 0
+	w := Show(a, it, r, Options{Writer: wr, OnClosed: func() { closed++ }})
+	return w, wr, &closed
+}
+
+func press(w *Window, names ...fyne.KeyName) {
+	for _, n := range names {
+		w.Card.HandleKey(&fyne.KeyEvent{Name: n})
+	}
+}
+
+func TestWindowFlows(t *testing.T) {
+	review := item
+	review.Review = true
+	cases := []struct {
+		name string
+		item lessonflow.Item
+		do   func(t *testing.T, w *Window)
+		want string
+	}{
+		{"whole lesson", item, func(t *testing.T, w *Window) {
+			press(w, fyne.KeyReturn)            // lesson read
+			press(w, fyne.Key2, fyne.KeyReturn) // q1 wrong, next
+			press(w, fyne.Key1, fyne.Key2, fyne.KeyReturn, fyne.KeyReturn)
+			press(w, fyne.KeyR, fyne.Key1, fyne.KeyReturn, fyne.KeyReturn) // retry q1, then Done
+			rc, ok := w.Card.(*widgets.ReflectionCard)
+			if !ok {
+				t.Fatalf("card %T, want the reflection", w.Card)
+			}
+			test.Type(rc.Entry, "Saves time")
+			test.Tap(rc.Submit)
+			press(w, fyne.KeyReturn)
+		}, "shown q1; answer q1 [1] round 1; shown q2; answer q2 [0 1] round 1; answer q1 [0] round 2; reflect Saves time; finish completed"},
+		{"later", item, func(t *testing.T, w *Window) { press(w, fyne.KeyL) }, "finish later"},
+		{"not for me", item, func(t *testing.T, w *Window) { press(w, fyne.KeyN) }, "finish not-for-me"},
+		{"escape before answering holds it", item, func(t *testing.T, w *Window) { press(w, fyne.KeyReturn, fyne.KeyEscape) }, "shown q1; finish later"},
+		{"escape after answering abandons", item, func(t *testing.T, w *Window) {
+			press(w, fyne.KeyReturn, fyne.Key1, fyne.KeyEscape)
+		}, "shown q1; answer q1 [0] round 1; finish abandoned"},
+		{"close button", item, func(t *testing.T, w *Window) { w.Close() }, "finish later"},
+		{"review starts with the quiz and skips the reflection", review, func(t *testing.T, w *Window) {
+			if !strings.HasPrefix(w.Title(), "Tidbit — Review: ") {
+				t.Fatalf("title %q", w.Title())
+			}
+			press(w, fyne.Key1, fyne.KeyReturn, fyne.Key1, fyne.KeyReturn, fyne.KeyReturn, fyne.KeyReturn)
+		}, "shown q1; answer q1 [0] round 1; shown q2; answer q2 [0] round 1; finish completed"},
+		{"no questions", lessonflow.Item{Title: "Just read"}, func(t *testing.T, w *Window) { press(w, fyne.KeyReturn) }, "finish completed"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &fakeRun{}
+			w, wr, closed := show(t, tc.item, r)
+			if w.Canvas().Size() != Size {
+				t.Fatalf("size %v", w.Canvas().Size())
+			}
+			tc.do(t, w)
+			press(w, fyne.KeyEscape) // after the end: nothing more is written
+			wr.Close()
+			if got := r.got(); got != tc.want {
+				t.Fatalf("calls:\n%s\nwant:\n%s", got, tc.want)
+			}
+			if *closed != 1 {
+				t.Fatalf("OnClosed ran %d times", *closed)
+			}
+		})
+	}
+}
+
+func TestWriteErrorShown(t *testing.T) {
+	r := &fakeRun{fail: errors.New("disk full")}
+	a := test.NewTempApp(t)
+	wr := NewWriter(context.Background())
+	errs := make(chan error, 4)
+	w := Show(a, item, r, Options{Writer: wr, OnError: func(err error) { errs <- err }})
+	press(w, fyne.KeyReturn, fyne.Key1)
+	wr.Close()
+	err := <-errs
+	if err == nil || err.Error() != "disk full" {
+		t.Fatalf("reported %v", err)
+	}
+	// The real driver runs this on the UI thread through fyne.Do; the test
+	// driver would run it on the writer goroutine, so it is called here.
+	w.showError(err)
+	if m := test.RenderToMarkup(w.Canvas()); !strings.Contains(m, "Could not save: disk full") {
+		t.Fatalf("error not shown:\n%s", m)
+	}
+}
+
+func TestLinger(t *testing.T) {
+	quit := make(chan struct{}, 2)
+	l := NewLinger(30*time.Millisecond, func() { quit <- struct{}{} })
+	l.Opened()
+	l.Closed()
+	l.Opened() // a new window before the countdown ends keeps the process
+	select {
+	case <-quit:
+		t.Fatal("quit with a window open")
+	case <-time.After(100 * time.Millisecond):
+	}
+	l.Closed()
+	l.Closed() // an extra close does not go negative or quit twice
+	select {
+	case <-quit:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no quit after the last window")
+	}
+	select {
+	case <-quit:
+		t.Fatal("quit twice")
+	case <-time.After(100 * time.Millisecond):
+	}
+}
+
+func TestQuestions(t *testing.T) {
+	got := Questions(item.Questions)
+	if len(got) != 2 || got[0].Multi || !got[1].Multi || got[0].Options[0].Text != "Now" || !got[0].Options[0].Correct {
+		t.Fatalf("%+v", got)
+	}
+}
