@@ -232,6 +232,24 @@ func TestOllamaIntegration(t *testing.T) {
 		if err != nil || digest == "" {
 			t.Errorf("digest %q, %v", digest, err)
 		}
+		if len(kept) == 0 {
+			return
+		}
+		// Storage: what the real verifier kept goes to the cache and store
+		// and comes back on the next start without asking the model.
+		for i := range kept {
+			kept[i].Provenance = Provenance{AIWritten: true, Model: g.Model, ModelDigest: digest, PromptVersion: PromptVersion,
+				GeneratedAt: time.Now().UTC(), Verified: true}
+		}
+		cache, store := &memCache{}, &memStore{}
+		q := &Queue{Model: tinyName, Cache: cache, Store: store}
+		q.finish(ctx, testLesson, result{quiz: Quiz{LessonID: testLesson.ID, LessonHash: testLesson.Hash, Questions: kept}}, time.Minute)
+		q2 := &Queue{Maker: &fakeMaker{}, Model: tinyName, Cache: cache}
+		q2.Enqueue(ctx, testLesson)
+		got, ok := q2.Ready(testLesson.ID)
+		if !ok || len(got.Questions) != len(kept) || len(store.saved) != 1 || got.Questions[0].Provenance.ModelDigest != digest {
+			t.Errorf("stored quiz not found again: %v %+v", ok, got)
+		}
 	})
 
 	t.Run("unknown model is a 404", func(t *testing.T) {
