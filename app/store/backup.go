@@ -42,6 +42,7 @@ var backupTables = []struct {
 	{name: "lesson_progress", derived: true},
 	{name: "skill_progress", derived: true},
 	{name: "srs_state", appendOnly: false}, {name: "settings", appendOnly: false}, {name: "profile", appendOnly: false}, {name: "model_cache", appendOnly: false}, {name: "outbox", appendOnly: true},
+	{name: "assignments", appendOnly: false}, {name: "assignment_items", appendOnly: false},
 }
 
 // Export reads the whole store in one read transaction (a consistent

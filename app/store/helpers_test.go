@@ -137,6 +137,9 @@ func seedEverything(t testing.TB, s *Store) {
 	must("Enqueue", s.Enqueue(ctx, OutboxItem{ID: "stmt-2", Kind: "xapi", Payload: `{"verb":"completed"}`}))
 	must("MarkFailed", s.MarkFailed(ctx, []string{"stmt-1"}, "connection refused", t0.Add(time.Minute)))
 	must("MarkSent", s.MarkSent(ctx, []string{"stmt-2"}, t0.Add(time.Second)))
+	must("AddAssignment", s.AddAssignment(ctx, Assignment{ID: "asg-1", From: "Sam", Note: "Before the offsite", Due: t0.Add(72 * time.Hour),
+		CreatedAt: t0.Add(-time.Hour), ImportedFrom: "sam.yaml", Items: []AssignmentItem{{LessonID: "lesson-0"}, {SkillID: "active-listening", Lessons: 1, Level: 3}}}))
+	must("MarkAssignmentDone", s.MarkAssignmentDone(ctx, "asg-1", t0.Add(time.Minute)))
 }
 
 // fileState is what a test compares to prove that a file was not touched.

@@ -72,6 +72,12 @@ var fixtures = []fixture{
 		`SELECT count(*) FROM outbox WHERE id = 's1' AND sent_at IS NULL`},
 	{"reflections", `INSERT INTO reflections(id, attempt_id, lesson_id, text, answered_at) VALUES ('r1', 'a1', 'l1', 'I would pause.', 30)`,
 		`SELECT count(*) FROM reflections WHERE id = 'r1'`},
+	{"assignments", `INSERT INTO assignments(id, from_name, note, due, created_at, imported_from, done_at)
+		VALUES ('as1', 'Sam', 'Before the offsite', 100, 5, 'sam.yaml', NULL)`,
+		`SELECT count(*) FROM assignments WHERE id = 'as1' AND from_name = 'Sam' AND done_at IS NULL`},
+	{"assignment_items", `INSERT INTO assignment_items(assignment_id, ord, lesson_id, skill_id, lessons, target_level)
+		VALUES ('as1', 0, 'l1', NULL, 0, NULL), ('as1', 1, NULL, 'active-listening', 2, 3)`,
+		`SELECT count(*) = 2 FROM assignment_items WHERE assignment_id = 'as1'`},
 }
 
 // schemaOf returns the schema's SQL text, object by object.
