@@ -203,12 +203,18 @@ func (s *Store) Enqueue(ctx context.Context, it OutboxItem) error {
 // EnqueueTx adds a statement inside a caller's transaction, so that a
 // statement and the progress it describes commit together.
 func EnqueueTx(ctx context.Context, tx *sql.Tx, it OutboxItem, now time.Time) error {
+	if it.ID == "" || it.Kind == "" {
+		return fmt.Errorf("queueing a statement: id and kind are required (id %q, kind %q)", it.ID, it.Kind)
+	}
 	if it.CreatedAt.IsZero() {
 		it.CreatedAt = now
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO outbox(id, kind, payload, created_at, next_try_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT(id) DO NOTHING`, it.ID, it.Kind, it.Payload, ms(it.CreatedAt), ms(it.CreatedAt))
-	return err
+	if err != nil {
+		return fmt.Errorf("queueing statement %s: %w", it.ID, err)
+	}
+	return nil
 }
 
 // Pending returns up to limit unsent items that are due for a try.

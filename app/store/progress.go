@@ -17,6 +17,10 @@ type Attempt struct {
 	StartedAt time.Time
 	Source    string
 	MomentID  int64 // 0: none
+	// Outbox holds statements describing this record (xAPI); they are
+	// written in the same transaction, and only when the record is new,
+	// so a statement never exists without its progress or the reverse.
+	Outbox []OutboxItem
 }
 
 // Answer is one answered question.
@@ -34,6 +38,8 @@ type Answer struct {
 	// written in the same transaction as the answer, so the two never
 	// disagree after a crash.
 	Card *SRSCard
+	// Outbox: as Attempt.Outbox.
+	Outbox []OutboxItem
 }
 
 // AttemptResult closes an attempt.
@@ -44,6 +50,9 @@ type AttemptResult struct {
 	Seconds    int
 	Correct    int
 	Answered   int
+	// Outbox: as Attempt.Outbox; a later result that is ignored enqueues
+	// nothing either.
+	Outbox []OutboxItem
 }
 
 // StartAttempt records the start of an attempt. Writing the same id twice
@@ -54,13 +63,13 @@ func (s *Store) StartAttempt(ctx context.Context, a Attempt) error {
 		moment = a.MomentID
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO attempts(id, lesson_id, kind, started_at, source, moment_id)
+		r, err := tx.ExecContext(ctx, `INSERT INTO attempts(id, lesson_id, kind, started_at, source, moment_id)
 			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
 			a.ID, a.LessonID, a.Kind, ms(a.StartedAt), a.Source, moment)
 		if err != nil {
 			return fmt.Errorf("recording attempt on %s: %w", a.LessonID, err)
 		}
-		return nil
+		return s.enqueueIfNew(ctx, tx, r, a.Outbox)
 	})
 }
 
@@ -77,13 +86,16 @@ func (s *Store) RecordAnswer(ctx context.Context, a Answer) error {
 		rating = a.Rating
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO answers(id, attempt_id, question_id, question_hash, chosen, correct, rating,
+		r, err := tx.ExecContext(ctx, `INSERT INTO answers(id, attempt_id, question_id, question_hash, chosen, correct, rating,
 			  answered_at, duration_ms)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING`,
 			a.ID, a.AttemptID, a.QuestionID, a.QuestionHash, string(chosen), a.Correct, rating, ms(a.AnsweredAt),
 			a.Duration.Milliseconds())
 		if err != nil {
 			return fmt.Errorf("recording answer to %s: %w", a.QuestionID, err)
+		}
+		if err := s.enqueueIfNew(ctx, tx, r, a.Outbox); err != nil {
+			return err
 		}
 		if a.Card != nil {
 			c := *a.Card
@@ -98,14 +110,33 @@ func (s *Store) RecordAnswer(ctx context.Context, a Answer) error {
 // attempt counts; later ones are ignored.
 func (s *Store) FinishAttempt(ctx context.Context, r AttemptResult) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO attempt_results(attempt_id, finished_at, outcome, seconds, correct, answered)
+		res, err := tx.ExecContext(ctx, `INSERT INTO attempt_results(attempt_id, finished_at, outcome, seconds, correct, answered)
 			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(attempt_id) DO NOTHING`,
 			r.AttemptID, ms(r.FinishedAt), r.Outcome, r.Seconds, r.Correct, r.Answered)
 		if err != nil {
 			return fmt.Errorf("finishing attempt %s: %w", r.AttemptID, err)
 		}
-		return nil
+		return s.enqueueIfNew(ctx, tx, res, r.Outbox)
 	})
+}
+
+// enqueueIfNew writes items to the outbox inside tx when the insert that
+// produced res added a row; a repeated write of the same record adds no
+// statements (and its own would have the same ids anyway).
+func (s *Store) enqueueIfNew(ctx context.Context, tx *sql.Tx, res sql.Result, items []OutboxItem) error {
+	if len(items) == 0 {
+		return nil
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return err
+	}
+	now := s.now()
+	for _, it := range items {
+		if err := EnqueueTx(ctx, tx, it, now); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // AnswersOf returns the answers of one attempt in the order given.
