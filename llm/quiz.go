@@ -133,18 +133,34 @@ var injectionRE = regexp.MustCompile(`(?i)(ignore|disregard|forget|override)\s+(
 	`(system|developer)\s*prompt|you\s+are\s+now\s|new\s+instructions?\s*:|</?\s*(system|instructions?|lesson)\s*>|\bBEGIN_LESSON_|\bEND_LESSON_|` +
 	`\b(as\s+an?\s+ai|jailbreak|do\s+anything\s+now)\b`)
 
+// injectionHints are words every injectionRE match contains; text without
+// any of them skips the (much slower) case-insensitive regexp.
+var injectionHints = []string{"ignore", "disregard", "forget", "override", "prompt", "you are now", "instruction",
+	"<", "lesson_", "as a", "jailbreak", "anything now"}
+
+// injected reports whether s contains text addressed to the model.
+func injected(s string) bool {
+	lower := strings.Join(strings.Fields(strings.ToLower(s)), " ") // "you  are\tnow" too
+	for _, h := range injectionHints {
+		if strings.Contains(lower, h) {
+			return injectionRE.MatchString(s)
+		}
+	}
+	return false
+}
+
 var urlRE = regexp.MustCompile(`(?i)\b(https?://|www\.)\S+|\b[\w.+-]+@[\w-]+\.[\w.]+`)
 
 // neutralise removes sentences of the lesson that try to instruct the model.
 // It returns the cleaned text and how many sentences it removed.
 func neutralise(text string) (string, int) {
-	if !injectionRE.MatchString(text) {
+	if !injected(text) {
 		return text, 0
 	}
 	n := 0
 	var b strings.Builder
 	for _, s := range splitSentences(text) {
-		if injectionRE.MatchString(s) {
+		if injected(s) {
 			n++
 			b.WriteString("[instruction removed] ")
 			continue

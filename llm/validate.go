@@ -168,7 +168,7 @@ func checkQuestion(q rawQuestion, lessonWords map[string]bool, lessonLower strin
 	// One pass over all the question's text; the pieces are joined by a
 	// newline so no match spans two fields.
 	all := strings.Join(questionTexts(q), "\n")
-	if injectionRE.MatchString(all) {
+	if injected(all) {
 		return "contains text addressed to the model (prompt injection)"
 	}
 	if strings.Contains(all, "://") || strings.Contains(all, "@") || strings.Contains(strings.ToLower(all), "www.") {
