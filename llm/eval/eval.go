@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -78,7 +79,9 @@ func Run(ctx context.Context, cfg Config, lessons []llm.Lesson) (Table, error) {
 			Duplicates: rep.Duplicates, Verified: rep.Verified, Disagreed: rep.Disagreed, Latency: time.Since(start)}
 		r.Invalid = len(rep.Problems) - rep.Duplicates
 		if err != nil {
-			r.Error = err.Error()
+			// The row shows the cause; the lesson id and the fallback are
+			// already in the table.
+			r.Error = strings.TrimPrefix(err.Error(), "quiz for lesson "+l.ID+": "+llm.ErrUseAuthored.Error()+": ")
 			if errors.Is(err, llm.ErrServer) {
 				t.ServerErrors++
 			}
@@ -107,7 +110,7 @@ func Run(ctx context.Context, cfg Config, lessons []llm.Lesson) (Table, error) {
 		}
 		if i == 0 && errors.Is(err, llm.ErrServer) {
 			return t.finish(valid, generated, dups, invalid, verified, disagreed, lat, req, tokens, evalTime),
-				fmt.Errorf("llm-eval: %w", err)
+				fmt.Errorf("stopped after the first lesson: %w", err)
 		}
 	}
 	return t.finish(valid, generated, dups, invalid, verified, disagreed, lat, req, tokens, evalTime), nil
@@ -171,8 +174,8 @@ func (t Table) WriteText(w io.Writer) error {
 	fmt.Fprintln(tw, "LESSON\tATTEMPTS\tVALID\tGENERATED\tINVALID\tDUPS\tVERIFIED\tDISAGREED\tSECONDS\tERROR")
 	for _, r := range t.Rows {
 		e := r.Error
-		if len(e) > 80 {
-			e = e[:77] + "..."
+		if rs := []rune(e); len(rs) > 100 {
+			e = string(rs[:97]) + "..."
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%.2f\t%s\n", r.Lesson, r.Attempts, r.SchemaValid, r.Generated,
 			r.Invalid, r.Duplicates, r.Verified, r.Disagreed, r.Latency.Seconds(), e)

@@ -103,7 +103,7 @@ func TestRun(t *testing.T) {
 				t.Fatalf("err = %v", err)
 			}
 			if tc.wantErr {
-				if len(tab.Rows) != 1 || tab.ServerErrors != 1 || !strings.Contains(tab.Rows[0].Error, "ollama serve") {
+				if len(tab.Rows) != 1 || tab.ServerErrors != 1 || !strings.HasPrefix(tab.Rows[0].Error, "model server unavailable: no model server is running") {
 					t.Errorf("rows %+v", tab.Rows)
 				}
 				return
@@ -130,7 +130,7 @@ func TestWriteTextGolden(t *testing.T) {
 		Rows: []Row{
 			{Lesson: "a", Attempts: 1, SchemaValid: 1, Generated: 5, Invalid: 1, Duplicates: 0, Verified: 4, Disagreed: 0, Latency: 12 * time.Second},
 			{Lesson: "b", Attempts: 2, SchemaValid: 1, Generated: 5, Invalid: 1, Duplicates: 1, Verified: 0, Disagreed: 3, Latency: 13 * time.Second,
-				Error: "quiz for lesson b: no verified AI questions; use the authored questions: the verifier disagreed with all 3 keys"},
+				Error: "the verifier disagreed with all 3 keys; and a long tail so that the column is cut: ééééééééééééééééééééééééééééééééééééééééééééé"},
 		}}
 	var buf bytes.Buffer
 	if err := tab.WriteText(&buf); err != nil {
