@@ -1,8 +1,13 @@
 // Package llm talks to a local Ollama server through
 // github.com/ollama/ollama/api: where the server is (loopback unless the
-// user allows a remote one), whether it is up and has the model, and, with
-// the AI issue, quiz generation and verification. It imports nothing from
-// app/: callers inject what it needs.
+// user allows a remote one), whether it is up and has the model, quiz
+// generation from a lesson (JSON Schema in the request and the prompt,
+// validation, one retry), a blind verification pass that drops questions
+// whose key the model cannot reproduce, provenance for every kept question,
+// and an ahead-of-time queue that works only while the user is idle. Every
+// failure ends in ErrUseAuthored: the caller shows authored questions. It
+// imports nothing from app/: callers inject a Cache, a QuizStore and an
+// activity signal.
 package llm
 
 import (
