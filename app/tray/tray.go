@@ -74,6 +74,9 @@ type Deps struct {
 	Now                  func() time.Time // nil: time.Now
 	Refresh              time.Duration    // how often Status is read; 0: a minute
 	Log                  io.Writer        // nil: discard
+	// Init runs once the lock is held, before the icon appears (open the
+	// store here: a second start hands over without touching it).
+	Init func(ctx context.Context) error
 }
 
 // ErrHandedOver is returned when another tray was running and was asked
@@ -124,6 +127,11 @@ func Run(ctx context.Context, d Deps) error {
 		return err
 	}
 	defer release()
+	if d.Init != nil {
+		if err := d.Init(ctx); err != nil {
+			return err
+		}
+	}
 	t := &Tray{d: d, quit: make(chan struct{}), poke: make(chan struct{}, 1)}
 	srv, err := instance.Listen(d.SocketPath, t.handle)
 	if err != nil {
