@@ -315,7 +315,7 @@ func (g *Generator) verify(ctx context.Context, l Lesson, body string, qs []Ques
 	var kept []Question
 	disagreed := 0
 	for i, q := range qs {
-		if sameKey(q.Options, answers[i+1]) {
+		if sameKey(q.Options, verifyOrder(q), answers[i+1]) {
 			kept = append(kept, q)
 		} else {
 			disagreed++
@@ -356,14 +356,19 @@ func parseAnswers(raw []byte, n int) (map[int][]string, error) {
 	return out, nil
 }
 
-// sameKey reports whether the chosen letters are exactly the right options.
-func sameKey(opts []Option, chosen []string) bool {
+// sameKey reports whether the chosen letters, shown in order (letter j is
+// option order[j]), are exactly the right options.
+func sameKey(opts []Option, order []int, chosen []string) bool {
 	if len(chosen) == 0 {
 		return false
 	}
 	set := map[int]bool{}
 	for _, c := range chosen {
-		set[int(c[0]-'A')] = true
+		j := int(c[0] - 'A')
+		if j < 0 || j >= len(order) {
+			return false
+		}
+		set[order[j]] = true
 	}
 	if len(set) != keyCount(opts) {
 		return false

@@ -115,11 +115,13 @@ func (f *fakeOllama) generate(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-var questionLine = regexp.MustCompile(`(?m)^(\d+)\. (.*?)(?: \(choose \d\))?$`)
+var questionLine = regexp.MustCompile(`^(\d+)\. (.*?)(?: \(choose \d\))?$`)
+var optionLine = regexp.MustCompile(`^   ([A-D])\) (.*)$`)
 
 // answer plays the verifier: it looks the questions up in the last
 // generated output (standing in for a model that read the lesson) and
-// answers with their keys, except for the ones it is told to get wrong.
+// answers with the letters under which their keys are shown, except for
+// the questions it is told to get wrong.
 func (f *fakeOllama) answer(prompt string) string {
 	if f.verifyOut != "" {
 		return f.verifyOut
@@ -127,26 +129,40 @@ func (f *fakeOllama) answer(prompt string) string {
 	var rq rawQuiz
 	json.Unmarshal([]byte(f.lastGen), &rq)
 	sheet := map[string][]string{}
-	for _, m := range questionLine.FindAllStringSubmatch(prompt, -1) {
-		var choices []string
-		for _, q := range rq.Questions {
-			if oneLine(q.Prompt) != m[2] {
-				continue
-			}
-			wrong := false
-			for _, d := range f.disagree {
-				wrong = wrong || strings.Contains(q.Prompt, d)
-			}
-			for i, o := range q.Options {
-				if o.Correct != wrong {
-					choices = append(choices, string(rune('A'+i)))
+	var cur *rawQuestion
+	var key, wrongKey string
+	wrong := false
+	for _, line := range strings.Split(prompt, "\n") {
+		if m := questionLine.FindStringSubmatch(line); m != nil {
+			key, cur, wrong = "q"+m[1], nil, false
+			for i := range rq.Questions {
+				if oneLine(rq.Questions[i].Prompt) == m[2] {
+					cur = &rq.Questions[i]
 				}
 			}
-			if wrong {
-				choices = choices[:1]
+			if cur != nil {
+				for _, d := range f.disagree {
+					wrong = wrong || strings.Contains(cur.Prompt, d)
+				}
+			}
+			sheet[key] = []string{}
+			continue
+		}
+		m := optionLine.FindStringSubmatch(line)
+		if m == nil || cur == nil {
+			continue
+		}
+		for _, o := range cur.Options {
+			if oneLine(o.Text) == m[2] {
+				if o.Correct && !wrong {
+					sheet[key] = append(sheet[key], m[1])
+				}
+				if !o.Correct && wrong && len(sheet[key]) == 0 {
+					wrongKey = m[1]
+					sheet[key] = []string{wrongKey}
+				}
 			}
 		}
-		sheet["q"+m[1]] = choices
 	}
 	b, _ := json.Marshal(sheet)
 	return string(b)

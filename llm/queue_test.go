@@ -253,7 +253,7 @@ func BenchmarkPipelineOverhead(b *testing.B) {
 		}
 		var kept []Question
 		for i, x := range qs {
-			if sameKey(x.Options, ans[i+1]) {
+			if sameKey(x.Options, []int{0, 1, 2, 3}, ans[i+1]) {
 				x.Provenance = Provenance{AIWritten: true, Model: "tiny", PromptVersion: PromptVersion, Verified: true}
 				kept = append(kept, x)
 			}

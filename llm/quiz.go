@@ -238,7 +238,7 @@ func verifySchema(n int) string {
 }
 
 // verificationPrompt asks for answers to qs from the lesson alone. It shows
-// neither the key nor the explanations.
+// neither the key nor the explanations, and the options in verifyOrder.
 func verificationPrompt(l Lesson, body string, qs []Question, schema string) string {
 	d := delimiter(body)
 	var b strings.Builder
@@ -253,11 +253,28 @@ func verificationPrompt(l Lesson, body string, qs []Question, schema string) str
 			fmt.Fprintf(&b, " (choose %d)", k)
 		}
 		b.WriteString("\n")
-		for j, o := range q.Options {
-			fmt.Fprintf(&b, "   %c) %s\n", 'A'+j, oneLine(o.Text))
+		for j, k := range verifyOrder(q) {
+			fmt.Fprintf(&b, "   %c) %s\n", 'A'+j, oneLine(q.Options[k].Text))
 		}
 	}
 	return b.String()
+}
+
+// verifyOrder is the order in which the verifier sees q's options: letter j
+// shows option order[j]. Shuffled (deterministically, by the question's
+// id) so that a generator and a verifier that both favour "A" do not agree
+// by position alone.
+func verifyOrder(q Question) []int {
+	h := sha256.Sum256([]byte(q.ID))
+	order := make([]int, len(q.Options))
+	for i := range order {
+		order[i] = i
+	}
+	for i := len(order) - 1; i > 0; i-- {
+		j := int(h[i]) % (i + 1)
+		order[i], order[j] = order[j], order[i]
+	}
+	return order
 }
 
 func keyCount(opts []Option) int {

@@ -280,3 +280,41 @@ func TestInjectedHintsCoverRegexp(t *testing.T) {
 		}
 	}
 }
+
+func TestVerifyOrder(t *testing.T) {
+	qs, _, err := ValidateQuiz(testLesson, []byte(quizJSON(goodQuestions())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := 0
+	for _, q := range qs {
+		order := verifyOrder(q)
+		seen := map[int]bool{}
+		for _, k := range order {
+			seen[k] = true
+		}
+		if len(seen) != len(q.Options) {
+			t.Fatalf("order %v is not a permutation", order)
+		}
+		if order[0] != 0 {
+			moved++
+		}
+		// The letters that show the key are accepted; the raw indices
+		// generally are not.
+		var letters []string
+		for j, k := range order {
+			if q.Options[k].Correct {
+				letters = append(letters, string(rune('A'+j)))
+			}
+		}
+		if !sameKey(q.Options, order, letters) {
+			t.Errorf("%s: letters %v of order %v rejected", q.ID, letters, order)
+		}
+		if sameKey(q.Options, order, []string{"Z"}) || sameKey(q.Options, order, nil) {
+			t.Error("invalid letters accepted")
+		}
+	}
+	if moved == 0 {
+		t.Error("no question had its first option moved: not shuffled")
+	}
+}
