@@ -26,6 +26,8 @@ type Presence interface {
 	NotNow(ctx context.Context) ([]presence.Signal, error)
 }
 
+var _ Presence = (*presence.Monitor)(nil)
+
 // Clock is the time source; clockwork.NewRealClock() in the daemon, a
 // clockwork.FakeClock in tests (gocron runs on it too).
 type Clock = clockwork.Clock

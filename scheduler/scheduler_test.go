@@ -1,0 +1,96 @@
+package scheduler
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"github.com/tidbit-learn/tidbit/scheduler/calendar"
+	"github.com/tidbit-learn/tidbit/scheduler/moments"
+)
+
+type panicSource struct{}
+
+func (panicSource) Name() string { return "broken" }
+func (panicSource) Fetch(ctx context.Context) ([]calendar.RawCalendar, error) {
+	panic("decoder bug")
+}
+
+// TestBadCalendars: a source that panics or serves garbage is a failed
+// refresh with a note, never a crash and never a calendar moment.
+func TestBadCalendars(t *testing.T) {
+	tests := []struct {
+		name string
+		src  calendar.Source
+		want string
+	}{
+		{"panics", panicSource{}, "panic: decoder bug"},
+		{"html", calendar.StaticSource{Label: "web", Calendars: []calendar.RawCalendar{{Source: "web", Data: []byte("<html><body>login</body></html>")}}}, "calendar failed"},
+		{"truncated", calendar.StaticSource{Label: "cut", Calendars: []calendar.RawCalendar{{Source: "cut", Data: []byte("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:2026")}}}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fc := clockwork.NewFakeClockAt(monday.Add(8 * time.Hour))
+			var mu sync.Mutex
+			var notes []string
+			s, err := New(Options{
+				Policy:   moments.Config{WorkingHours: calendar.WorkingHours{Start: 9 * time.Hour, End: 17 * time.Hour, Location: berlin}},
+				Calendar: tc.src, Clock: fc,
+				Log: moments.LogFunc(func(d moments.Decision) {
+					mu.Lock()
+					notes = append(notes, d.String())
+					mu.Unlock()
+				}),
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Start(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			defer s.Stop()
+			runUntil(t, s, fc, monday.Add(17*time.Hour))
+			mu.Lock()
+			defer mu.Unlock()
+			all := strings.Join(notes, "\n")
+			if tc.want != "" && !strings.Contains(all, tc.want) {
+				t.Fatalf("log lacks %q:\n%s", tc.want, all)
+			}
+			if strings.Contains(all, "offered") {
+				t.Fatalf("offered something from a broken calendar:\n%s", all)
+			}
+		})
+	}
+}
+
+// TestNoPollingOffHours: over a weekend nothing asks for idle time after the
+// first sample.
+func TestNoPollingOffHours(t *testing.T) {
+	saturday := monday.AddDate(0, 0, 5)
+	fc := clockwork.NewFakeClockAt(saturday.Add(10 * time.Hour))
+	pres := &tracePresence{clock: fc, known: true, lockKnown: true,
+		active: []span{{5*24*time.Hour + 10*time.Hour, 5*24*time.Hour + 12*time.Hour}}}
+	s, err := New(Options{Clock: fc, Presence: pres,
+		Policy: moments.Config{WorkingHours: calendar.WorkingHours{Start: 9 * time.Hour, End: 17 * time.Hour, Location: berlin}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop()
+	if err := s.Start(context.Background()); err == nil {
+		t.Fatal("second Start succeeded")
+	}
+	runUntil(t, s, fc, saturday.AddDate(0, 0, 1).Add(23*time.Hour))
+	pres.mu.Lock()
+	q := pres.queries
+	pres.mu.Unlock()
+	if q > 1 {
+		t.Fatalf("%d idle queries over a weekend, want at most 1", q)
+	}
+}
