@@ -49,10 +49,22 @@ func (s *Systray) Stop() {
 }
 
 // SetIcon implements Menu.
-func (s *Systray) SetIcon(png []byte) { systray.SetIcon(png) }
+func (s *Systray) SetIcon(png []byte) {
+	defer survive()
+	systray.SetIcon(png)
+}
 
 // SetTooltip implements Menu.
-func (s *Systray) SetTooltip(text string) { systray.SetTooltip(text) }
+func (s *Systray) SetTooltip(text string) {
+	defer survive()
+	systray.SetTooltip(text)
+}
+
+// survive keeps the resident process alive when the session bus goes
+// away under it: systray v1.12.2 sets D-Bus properties with SetMust, which
+// panics on a closed connection. The icon is lost until the next start;
+// the scheduler and the store keep working.
+func survive() { _ = recover() }
 
 // AddSeparator implements Menu.
 func (s *Systray) AddSeparator() { systray.AddSeparator() }
