@@ -168,3 +168,7 @@ func lookPath(name string) bool {
 	_, err := exec.LookPath(name)
 	return err == nil
 }
+
+func storeItem(id, payload string) store.OutboxItem {
+	return store.OutboxItem{ID: id, Kind: OutboxKind, Payload: payload}
+}
