@@ -333,7 +333,7 @@ func TestRealLRS(t *testing.T) {
 	})
 
 	t.Run("killed mid-batch and restarted", func(t *testing.T) {
-		ids := record(3) // 15 statements, 3 batches
+		ids := record(3)                       // 15 statements, 3 batches
 		killed := make(chan map[string]int, 1) // what the LRS held when it was killed
 		setHook(func(n int) bool {
 			if n != 2 {
