@@ -13,6 +13,7 @@ import (
 	"github.com/tidbit-learn/tidbit/app/content"
 	"github.com/tidbit-learn/tidbit/app/learner"
 	"github.com/tidbit-learn/tidbit/app/store"
+	"github.com/tidbit-learn/tidbit/assets"
 )
 
 // CatalogFrom reads what a file is checked against from the store.
@@ -408,4 +409,28 @@ func wrap(s string, width int) string {
 		out = append(out, line)
 	}
 	return strings.Join(out, "\n")
+}
+
+// NamesFrom looks names up in the library and the taxonomy (either may be
+// nil).
+func NamesFrom(lib []store.LessonSummary, tax *assets.Taxonomy) Names {
+	titles := make(map[string]string, len(lib))
+	for _, l := range lib {
+		titles[l.ID] = l.Title
+	}
+	skills := map[string]string{}
+	if tax != nil {
+		for _, s := range tax.Skills {
+			skills[s.ID] = s.Name
+		}
+	}
+	pick := func(m map[string]string) func(string) string {
+		return func(id string) string {
+			if n, ok := m[id]; ok && n != "" {
+				return n
+			}
+			return id
+		}
+	}
+	return Names{Lesson: pick(titles), Skill: pick(skills)}
 }
