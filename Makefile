@@ -67,15 +67,21 @@ fmt-check:
 # program skip locally when it is missing but fail under CI=true.
 test: deps-test fmt-check vet test-go
 
-# The llm integration tests run against a real Ollama server built from the
-# module version in go.mod (.ci/ollama.sh; minutes the first time, then
-# cached under ~/.cache/tidbit-ci).
+# Real servers for the integration tests, built or installed once and cached
+# under ~/.cache/tidbit-ci: an Ollama server built from the module version in
+# go.mod (.ci/ollama.sh; minutes the first time) and Learning Locker's xAPI
+# statement service from npm (.ci/lrs.sh). The tests start them on 127.0.0.1
+# and stop them by PID. TIDBIT_ARTIFACTS receives screenshots for people.
+ARTIFACTS ?= $(CURDIR)/artifacts
+SERVERS = bin=$$(.ci/ollama.sh) && lrs=$$(.ci/lrs.sh) && mkdir -p $(ARTIFACTS) && \
+	export TIDBIT_OLLAMA_BIN=$$bin TIDBIT_LRS_DIR=$$lrs TIDBIT_ARTIFACTS=$(ARTIFACTS) &&
+
 test-go:
-	bin=$$(.ci/ollama.sh) && TIDBIT_OLLAMA_BIN=$$bin $(GO) test -race -count=1 -timeout 30m ./...
+	$(SERVERS) $(GO) test -race -count=1 -timeout 30m ./...
 
 # Benchmarks: each prints ns/op plus its own metrics (medians, p99, MB).
 bench: deps-test
-	bin=$$(.ci/ollama.sh) && TIDBIT_OLLAMA_BIN=$$bin $(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
+	$(SERVERS) $(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
 
 # A short run of every fuzz target (go test -fuzz takes one target a run).
 FUZZTIME ?= 15s
