@@ -72,11 +72,12 @@ type Scheduler struct {
 	idleErr      string
 	wakeID       uuid.UUID
 
-	runMu  sync.Mutex // one job at a time: simultaneous jobs give the same result in any order
-	cron   gocron.Scheduler
-	ctx    context.Context
-	cancel context.CancelFunc
-	ran    atomic.Int64 // completed job runs (tests step the fake clock by it)
+	runMu   sync.Mutex // one job at a time: simultaneous jobs give the same result in any order
+	fetchMu sync.Mutex // one calendar fetch at a time
+	cron    gocron.Scheduler
+	ctx     context.Context
+	cancel  context.CancelFunc
+	ran     atomic.Int64 // completed job runs (tests step the fake clock by it)
 }
 
 // New checks the options; Start runs the jobs.
@@ -186,11 +187,13 @@ func oneTime(at, now time.Time) gocron.JobDefinition {
 	return gocron.OneTimeJob(gocron.OneTimeJobStartDateTime(at))
 }
 
-// far is used when nothing is to be done: the wake job still needs a time.
-const far = 1000 * time.Hour
+// maxSleep caps the wait between two runs of the moments job. Go timers do not
+// count time spent suspended, so a long wait could fire hours late after the
+// laptop slept; a short cap re-reads the wall clock soon after it wakes.
+const maxSleep = 5 * time.Minute
 
 func (s *Scheduler) wakeTimeLocked(now time.Time) time.Time {
-	next := now.Add(far)
+	next := now.Add(maxSleep)
 	if len(s.agenda) > 0 && s.agenda[0].At.Before(next) {
 		next = s.agenda[0].At
 	}
@@ -221,13 +224,17 @@ func (s *Scheduler) reschedule(now time.Time) {
 }
 
 func (s *Scheduler) refreshJob() {
-	s.runMu.Lock()
-	defer s.runMu.Unlock()
 	now := s.clock.Now()
 	s.mu.Lock()
 	s.nextRefresh = now.Add(s.opts.RefreshEvery)
 	s.mu.Unlock()
-	s.refresh(now)
+	// Fetching can take up to FetchTimeout: it does not hold up the other jobs.
+	res, ok, err := s.fetch(now)
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
+	if ok {
+		s.apply(now, res, err)
+	}
 	s.reschedule(now)
 	s.ran.Add(1)
 }
@@ -250,9 +257,18 @@ func (s *Scheduler) resetJob() {
 
 // refresh reads the calendar over today and tomorrow and re-plans today.
 func (s *Scheduler) refresh(now time.Time) {
-	if s.opts.Calendar == nil {
-		return
+	if res, ok, err := s.fetch(now); ok {
+		s.apply(now, res, err)
 	}
+}
+
+// fetch reads the calendar over today and tomorrow; ok is false when there is
+// no calendar or another refresh is running.
+func (s *Scheduler) fetch(now time.Time) (calendar.Result, bool, error) {
+	if s.opts.Calendar == nil || !s.fetchMu.TryLock() {
+		return calendar.Result{}, false, nil
+	}
+	defer s.fetchMu.Unlock()
 	loc := s.eng.Config().WorkingHours.Location
 	t := now.In(loc)
 	from := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
@@ -260,6 +276,11 @@ func (s *Scheduler) refresh(now time.Time) {
 	ctx, cancel := context.WithTimeout(s.ctx, s.opts.FetchTimeout)
 	defer cancel()
 	res, err := fetch(ctx, s.opts.Calendar, from, to, s.opts.CalendarOptions)
+	return res, true, err
+}
+
+// apply hands a refresh to the engine and re-plans today.
+func (s *Scheduler) apply(now time.Time, res calendar.Result, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err != nil {

@@ -29,6 +29,17 @@ var holdSignals = map[string]string{
 	"microphone":     "the microphone is in use",
 }
 
+// Late is how long after its time a calendar moment may still be offered; a
+// later one (the computer slept through it) is withheld as missed.
+const Late = 2 * time.Minute
+
+// Snooze lengths the user is offered; SnoozeRestOfDay is passed as 0.
+const (
+	SnoozeShort     = 15 * time.Minute
+	SnoozeHour      = time.Hour
+	SnoozeRestOfDay = time.Duration(0)
+)
+
 // Outcome is what the user did with an offered item.
 type Outcome int
 
@@ -469,6 +480,17 @@ func (e *Engine) decide(now time.Time, m *Moment, s Sample) Decision {
 	}
 	hhmm := func(t time.Time) string { return t.In(e.loc).Format("15:04") }
 
+	if !m.Kind.idle() && now.Sub(m.At) > Late {
+		return withhold("missed: was due at %s (computer asleep or busy)", hhmm(m.At))
+	}
+	if !e.pauseUntil.IsZero() && !now.Before(e.pauseUntil) {
+		e.note(now, "pause ended at %s", hhmm(e.pauseUntil))
+		e.pauseUntil = time.Time{}
+	}
+	if !e.snoozeUntil.IsZero() && !now.Before(e.snoozeUntil) {
+		e.note(now, "snooze ended at %s", hhmm(e.snoozeUntil))
+		e.snoozeUntil = time.Time{}
+	}
 	if now.Before(e.pauseUntil) {
 		return withhold("paused until %s", hhmm(e.pauseUntil))
 	}

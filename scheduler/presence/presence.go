@@ -257,6 +257,14 @@ func (m *Monitor) NotNow(ctx context.Context) ([]Signal, error) {
 	return out, errors.Join(errs...)
 }
 
+// LastError is the error of the latest idle query (nil when it answered), for
+// `tidbit doctor`.
+func (m *Monitor) LastError() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.lastErr
+}
+
 // Describe says which backends are in use and what failed at Probe.
 func (m *Monitor) Describe() Description {
 	d := Description{Known: m.idle != nil, Attempts: append([]Attempt(nil), m.tried...)}

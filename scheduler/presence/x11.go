@@ -9,7 +9,7 @@ import (
 	"io"
 	"log"
 	"sync"
-
+	"sync/atomic"
 	"time"
 
 	"github.com/jezek/xgb"
@@ -26,6 +26,7 @@ type x11 struct {
 	display string
 	mu      sync.Mutex
 	conn    *xgb.Conn
+	live    atomic.Pointer[xgb.Conn] // conn, readable without mu
 	root    xproto.Window
 	ssInit  bool
 	atoms   map[string]xproto.Atom
@@ -51,6 +52,7 @@ func (x *x11) with(ctx context.Context, f func(c *xgb.Conn, root xproto.Window) 
 				return
 			}
 			x.conn = c
+			x.live.Store(c)
 			x.root = xproto.Setup(c).DefaultScreen(c).Root
 			x.ssInit = false
 			x.atoms = map[string]xproto.Atom{}
@@ -59,6 +61,7 @@ func (x *x11) with(ctx context.Context, f func(c *xgb.Conn, root xproto.Window) 
 		if err != nil {
 			x.conn.Close()
 			x.conn = nil
+			x.live.Store(nil)
 		}
 		done <- err
 	}()
@@ -66,6 +69,11 @@ func (x *x11) with(ctx context.Context, f func(c *xgb.Conn, root xproto.Window) 
 	case err := <-done:
 		return err
 	case <-ctx.Done():
+		// Closing the connection makes the stuck request fail, so the
+		// goroutine above returns and the next call reconnects.
+		if c := x.live.Load(); c != nil {
+			c.Close()
+		}
 		return fmt.Errorf("X display %q: %w", x.display, ctx.Err())
 	}
 }
@@ -76,6 +84,7 @@ func (x *x11) close() error {
 	if x.conn != nil {
 		x.conn.Close()
 		x.conn = nil
+		x.live.Store(nil)
 	}
 	return nil
 }

@@ -153,6 +153,43 @@ func TestX11Fullscreen(t *testing.T) {
 	})
 }
 
+// TestX11ServerFrozen: a stopped X server makes a query time out at
+// CallTimeout; once it runs again the next query reconnects and answers.
+func TestX11ServerFrozen(t *testing.T) {
+	display, pid := startXvfb(t)
+	m := Probe(context.Background(), Options{SessionBus: "-", SystemBus: "-", Display: display, DisableCommands: true, CallTimeout: 300 * time.Millisecond})
+	defer m.Close()
+	if !m.Known() {
+		t.Fatalf("X11 not found: %v", m.Describe())
+	}
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err := m.IdleTime(context.Background())
+	el := time.Since(start)
+	_ = syscall.Kill(pid, syscall.SIGCONT)
+	if err == nil || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("IdleTime from a stopped server = %v, want a deadline error", err)
+	}
+	if el > 2*time.Second {
+		t.Fatalf("IdleTime took %v with CallTimeout 300ms", el)
+	}
+	if m.LastError() == nil {
+		t.Fatal("LastError is nil after a failed query")
+	}
+	var got error
+	for i := 0; i < 20; i++ {
+		if _, got = m.IdleTime(context.Background()); got == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if got != nil {
+		t.Fatalf("no recovery after SIGCONT: %v", got)
+	}
+}
+
 // TestX11ServerGone: the X server dies; queries fail quickly instead of hanging.
 func TestX11ServerGone(t *testing.T) {
 	display, pid := startXvfb(t)
