@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -36,7 +35,7 @@ var ErrTruncated = errors.New("the model's answer was cut off at the output limi
 // Defaults of a Generator.
 const (
 	DefaultKeepAlive  = 30 * time.Second
-	DefaultTimeout    = 3 * time.Minute
+	DefaultTimeout    = 5 * time.Minute // a 3B model at 9 tok/s needs ~2 min for 5 questions
 	DefaultNumPredict = 2048
 	defaultTemp       = 0.2
 )
@@ -57,9 +56,6 @@ type Generator struct {
 	// Debug receives prompts and outputs; nil unless the user turned on
 	// the local debug log.
 	Debug *slog.Logger
-
-	mu     sync.Mutex
-	digest string
 }
 
 // NewGenerator returns a Generator for model on the server at base.
@@ -187,21 +183,16 @@ func retryable(ctx context.Context, err error) bool {
 
 var errNothingUsable = errors.New("no generated question passed validation")
 
-// Digest returns the model's digest from the server's model list (cached
-// after the first success).
+// Digest returns the model's digest from the server's model list. It is
+// asked for every quiz (a local, cheap request) so that a re-pulled model
+// is recorded as the new model it is.
 func (g *Generator) Digest(ctx context.Context) (string, error) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.digest != "" {
-		return g.digest, nil
-	}
 	list, err := g.Client.List(ctx)
 	if err != nil {
 		return "", g.explainErr(ctx, err)
 	}
 	for _, m := range list.Models {
 		if m.Name == g.Model || m.Model == g.Model || strings.TrimSuffix(m.Name, ":latest") == g.Model {
-			g.digest = m.Digest
 			return m.Digest, nil
 		}
 	}
