@@ -35,6 +35,18 @@ type Session struct {
 	// Cards schedules each answered question for spaced repetition; nil
 	// records answers without review state.
 	Cards CardScheduler
+	// Outbox describes the attempt, each answer and the result as
+	// statements (xAPI) that the store writes in the same transaction as
+	// the record; nil queues nothing.
+	Outbox Outbox
+}
+
+// Outbox turns progress records into outbox items; app/xapi's Recorder is
+// one. A method may return nil (e.g. when no LRS is configured).
+type Outbox interface {
+	Started(l store.Lesson, a store.Attempt) []store.OutboxItem
+	Answered(l store.Lesson, q store.Question, a store.Answer) []store.OutboxItem
+	Finished(l store.Lesson, a store.Attempt, r store.AttemptResult) []store.OutboxItem
 }
 
 // CardScheduler computes a question's next spaced-repetition state from its
@@ -85,7 +97,11 @@ func (s *Session) Run(ctx context.Context, lessonID string) (Result, error) {
 			return res, err
 		}
 	}
-	if err := s.Store.StartAttempt(ctx, store.Attempt{ID: res.AttemptID, LessonID: l.ID, Kind: kind, StartedAt: started, Source: s.Source}); err != nil {
+	att := store.Attempt{ID: res.AttemptID, LessonID: l.ID, Kind: kind, StartedAt: started, Source: s.Source}
+	if s.Outbox != nil {
+		att.Outbox = s.Outbox.Started(l, att)
+	}
+	if err := s.Store.StartAttempt(ctx, att); err != nil {
 		return res, err
 	}
 	if review {
@@ -107,6 +123,9 @@ func (s *Session) Run(ctx context.Context, lessonID string) (Result, error) {
 	}
 	fin := store.AttemptResult{AttemptID: res.AttemptID, FinishedAt: s.Now(), Outcome: res.Outcome,
 		Seconds: int(s.Now().Sub(started).Seconds()), Correct: res.Correct, Answered: res.Answered}
+	if s.Outbox != nil {
+		fin.Outbox = s.Outbox.Finished(l, att, fin)
+	}
 	if err := s.Store.FinishAttempt(ctx, fin); err != nil {
 		return res, err
 	}
@@ -205,6 +224,9 @@ func (s *Session) quiz(ctx context.Context, in *bufio.Reader, l store.Lesson, re
 				return err
 			}
 			ans.Card = &card
+		}
+		if s.Outbox != nil {
+			ans.Outbox = s.Outbox.Answered(l, q, ans)
 		}
 		if err := s.Store.RecordAnswer(ctx, ans); err != nil {
 			return err

@@ -41,7 +41,10 @@ type Flow struct {
 	Picker   learn.Picker
 	// Cards schedules each first answer for spaced repetition; nil records
 	// answers without review state.
-	Cards  learn.CardScheduler
+	Cards learn.CardScheduler
+	// Outbox describes the attempt, each recorded answer and the result as
+	// statements (xAPI) written in the same transaction; nil queues nothing.
+	Outbox learn.Outbox
 	Now    func() time.Time // nil: time.Now
 	NewID  func() string    // nil: random UUIDs
 	Source string           // recorded with the attempt; "" means "desktop"
@@ -67,6 +70,8 @@ type Run struct {
 	AttemptID string
 
 	f        *Flow
+	lesson   store.Lesson  // as loaded, for the outbox's statements
+	attempt  store.Attempt // as started
 	mu       sync.Mutex
 	started  time.Time
 	asked    map[string]time.Time
@@ -128,9 +133,15 @@ func (f *Flow) Start(ctx context.Context, lessonID string) (*Run, error) {
 	if src == "" {
 		src = "desktop"
 	}
-	if err := f.Store.StartAttempt(ctx, store.Attempt{ID: r.AttemptID, LessonID: l.ID, Kind: kind, StartedAt: started, Source: src}); err != nil {
+	r.lesson = l
+	r.attempt = store.Attempt{ID: r.AttemptID, LessonID: l.ID, Kind: kind, StartedAt: started, Source: src}
+	if f.Outbox != nil {
+		r.attempt.Outbox = f.Outbox.Started(l, r.attempt)
+	}
+	if err := f.Store.StartAttempt(ctx, r.attempt); err != nil {
 		return nil, fmt.Errorf("starting lesson %s: %w", l.ID, err)
 	}
+	r.attempt.Outbox = nil
 	return r, nil
 }
 
@@ -231,6 +242,9 @@ func (r *Run) Answer(ctx context.Context, questionID string, chosen []int, round
 		card.QuestionID = q.ID
 		ans.Card = &card
 	}
+	if r.f.Outbox != nil {
+		ans.Outbox = r.f.Outbox.Answered(r.lesson, *q, ans)
+	}
 	if err := r.f.Store.RecordAnswer(ctx, ans); err != nil {
 		return ok, fmt.Errorf("saving your answer: %w", err)
 	}
@@ -299,9 +313,12 @@ func (r *Run) Finish(ctx context.Context, outcome string) error {
 		return fmt.Errorf("unknown outcome %q", outcome)
 	}
 	now := r.f.now()
-	err := r.f.Store.FinishAttempt(ctx, store.AttemptResult{AttemptID: r.AttemptID, FinishedAt: now, Outcome: outcome,
-		Seconds: int(now.Sub(r.started).Seconds()), Correct: r.correct, Answered: r.answered})
-	if err != nil {
+	res := store.AttemptResult{AttemptID: r.AttemptID, FinishedAt: now, Outcome: outcome,
+		Seconds: int(now.Sub(r.started).Seconds()), Correct: r.correct, Answered: r.answered}
+	if r.f.Outbox != nil {
+		res.Outbox = r.f.Outbox.Finished(r.lesson, r.attempt, res)
+	}
+	if err := r.f.Store.FinishAttempt(ctx, res); err != nil {
 		return fmt.Errorf("finishing lesson %s: %w", r.LessonID, err)
 	}
 	r.finished = true
