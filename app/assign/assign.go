@@ -434,3 +434,18 @@ func NamesFrom(lib []store.LessonSummary, tax *assets.Taxonomy) Names {
 	}
 	return Names{Lesson: pick(titles), Skill: pick(skills)}
 }
+
+// PickerAssignments is List and ForPicker in one call, for the processes
+// that build a storepick.Picker (the CLI, the tray, the window). mastery
+// may be nil; tax names skills and may be nil.
+func PickerAssignments(ctx context.Context, st *store.Store, tax *assets.Taxonomy, mastery learner.Mastery, now time.Time) ([]learner.Assignment, error) {
+	lib, err := st.Library(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading the library: %w", err)
+	}
+	sts, err := List(ctx, st, mastery, NamesFrom(lib, tax), now)
+	if err != nil {
+		return nil, err
+	}
+	return ForPicker(sts, lib), nil
+}

@@ -351,6 +351,9 @@ func TestListProgressAndPicker(t *testing.T) {
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("ForPicker:\n got %v\nwant %v", got, want)
 	}
+	if direct, err := PickerAssignments(ctx, st, nil, mast, now); err != nil || fmt.Sprint(direct) != fmt.Sprint(picks) {
+		t.Errorf("PickerAssignments = %v (%v), want ForPicker's %v", direct, err, picks)
+	}
 	for _, p := range picks {
 		if p.Due.IsZero() {
 			t.Errorf("%s has no due date", p.LessonID)
@@ -389,6 +392,9 @@ func TestListProgressAndPicker(t *testing.T) {
 	stored, _ := st.Assignments(ctx)
 	if !stored[1].DoneAt.Equal(later) {
 		t.Errorf("stored done_at %v, want %v", stored[1].DoneAt, later)
+	}
+	if picks, err := PickerAssignments(ctx, st, nil, mast, later); err != nil || len(picks) != 0 {
+		t.Errorf("PickerAssignments after everything is done: %+v %v", picks, err)
 	}
 	if picks := ForPicker(sts, lib); len(picks) != 0 {
 		t.Errorf("picks after everything is done: %+v", picks)
