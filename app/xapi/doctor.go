@@ -11,46 +11,53 @@ import (
 	"github.com/tidbit-learn/tidbit/app/store"
 )
 
-// Check is the `tidbit doctor` line for xAPI: whether an LRS is
-// configured, how many statements wait in the outbox, the last error, and
-// whether the LRS answers (GET about, which needs no credentials, so none
-// are sent). st may be nil when the database could not be opened. client
-// nil means a default client; the check's context bounds the probe.
+// CheckName is the name of the doctor line.
+const CheckName = "xAPI (learning record store)"
+
+// Check is the `tidbit doctor` line for xAPI over a store that is open
+// when the check is built; see CheckResult.
 func Check(st *store.Store, client *http.Client) doctor.Check {
-	return doctor.Check{Name: "xAPI (learning record store)", Run: func(ctx context.Context) doctor.Result {
-		if st == nil {
-			return doctor.Result{Status: doctor.Warn, Detail: "not checked: the database is not available"}
+	return doctor.Check{Name: CheckName, Run: func(ctx context.Context) doctor.Result { return CheckResult(ctx, st, client) }}
+}
+
+// CheckResult says whether an LRS is configured, how many statements wait
+// in the outbox, the last error, and whether the LRS answers (GET about,
+// which needs no credentials, so none are sent). st may be nil when the
+// database could not be opened. client nil means a default client; ctx
+// bounds the probe.
+func CheckResult(ctx context.Context, st *store.Store, client *http.Client) doctor.Result {
+	if st == nil {
+		return doctor.Result{Status: doctor.Warn, Detail: "not checked: the database is not available"}
+	}
+	pending, lastErr, err := st.OutboxStatus(ctx)
+	if err != nil {
+		return doctor.Result{Status: doctor.Warn, Detail: "cannot read the outbox: " + err.Error()}
+	}
+	cfg, ok, err := Load(ctx, st)
+	if err != nil {
+		return doctor.Result{Status: doctor.Fail, Detail: err.Error() + waiting(pending),
+			Fix: "fix setting " + SettingKey + " (an https endpoint, username, password and actor_mbox), or remove it to send nothing"}
+	}
+	if !ok {
+		if pending > 0 {
+			return doctor.Result{Status: doctor.Warn, Detail: fmt.Sprintf("no LRS configured, but the outbox holds %d unsent statement(s) from before", pending),
+				Fix: "configure setting " + SettingKey + " again to send them"}
 		}
-		pending, lastErr, err := st.OutboxStatus(ctx)
-		if err != nil {
-			return doctor.Result{Status: doctor.Warn, Detail: "cannot read the outbox: " + err.Error()}
+		return doctor.Result{Status: doctor.OK, Detail: "no LRS configured: nothing is recorded or sent"}
+	}
+	r := doctor.Result{Status: doctor.OK, Detail: cfg.Endpoint + waiting(pending)}
+	if lastErr != "" {
+		r.Status, r.Detail = doctor.Warn, r.Detail+"; last error: "+lastErr
+		r.Fix = fixFor(lastErr)
+	}
+	if err := probe(ctx, client, cfg); err != nil {
+		r.Status = doctor.Warn
+		r.Detail += "; " + err.Error()
+		if r.Fix == "" {
+			r.Fix = "check the endpoint of setting " + SettingKey + " and that the LRS is running; statements wait in the outbox meanwhile"
 		}
-		cfg, ok, err := Load(ctx, st)
-		if err != nil {
-			return doctor.Result{Status: doctor.Fail, Detail: err.Error() + waiting(pending),
-				Fix: "fix setting " + SettingKey + " (an https endpoint, username, password and actor_mbox), or remove it to send nothing"}
-		}
-		if !ok {
-			if pending > 0 {
-				return doctor.Result{Status: doctor.Warn, Detail: fmt.Sprintf("no LRS configured, but the outbox holds %d unsent statement(s) from before", pending),
-					Fix: "configure setting " + SettingKey + " again to send them"}
-			}
-			return doctor.Result{Status: doctor.OK, Detail: "no LRS configured: nothing is recorded or sent"}
-		}
-		r := doctor.Result{Status: doctor.OK, Detail: cfg.Endpoint + waiting(pending)}
-		if lastErr != "" {
-			r.Status, r.Detail = doctor.Warn, r.Detail+"; last error: "+lastErr
-			r.Fix = fixFor(lastErr)
-		}
-		if err := probe(ctx, client, cfg); err != nil {
-			r.Status = doctor.Warn
-			r.Detail += "; " + err.Error()
-			if r.Fix == "" {
-				r.Fix = "check the endpoint of setting " + SettingKey + " and that the LRS is running; statements wait in the outbox meanwhile"
-			}
-		}
-		return r
-	}}
+	}
+	return r
 }
 
 func waiting(n int) string {
