@@ -124,7 +124,10 @@ func (s x11Idle) IdleTime(ctx context.Context) (time.Duration, error) {
 		d = time.Duration(r.MsSinceUserInput) * time.Millisecond
 		return nil
 	})
-	return d, err
+	if err != nil {
+		return 0, err // d may still be written by a request that timed out
+	}
+	return d, nil
 }
 
 // x11Fullscreen: the active window (EWMH _NET_ACTIVE_WINDOW) has
@@ -180,5 +183,8 @@ func (f x11Fullscreen) Check(ctx context.Context) (bool, error) {
 		}
 		return nil
 	})
-	return on, err
+	if err != nil {
+		return false, err
+	}
+	return on, nil
 }
