@@ -242,7 +242,11 @@ func itemWords(a assign.Status) string {
 		if it.Done {
 			mark = "✓ "
 		}
-		parts = append(parts, mark+it.Title)
+		w := mark + it.Title
+		if it.Kind == "skill" && !it.Done {
+			w += fmt.Sprintf(" (%d of %d lessons)", min(len(it.DoneWith), it.Lessons), it.Lessons)
+		}
+		parts = append(parts, w)
 	}
 	return strings.Join(parts, " · ")
 }

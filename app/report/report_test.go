@@ -308,3 +308,22 @@ func golden(t *testing.T, name string, got []byte) {
 		t.Errorf("%s differs from the golden file (rerun with -update if intended); got:\n%s", p, got)
 	}
 }
+
+// BenchmarkBuild measures a report over ten weeks of daily use (about 90
+// sessions and 270 answers), rendered to HTML and CSV.
+func BenchmarkBuild(b *testing.B) {
+	st, tax := seeded(b)
+	ctx := context.Background()
+	for b.Loop() {
+		r, err := Build(ctx, st, Options{Now: now, Loc: berlin, Taxonomy: tax})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := r.HTML(io.Discard); err != nil {
+			b.Fatal(err)
+		}
+		if err := r.CSV(io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
