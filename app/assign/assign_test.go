@@ -454,3 +454,37 @@ func golden(t *testing.T, name string, got []byte) {
 		t.Errorf("%s differs from the golden file (rerun with -update if intended):\n%s", p, got)
 	}
 }
+
+func TestReadFile(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	cases := []struct {
+		name, path, want string
+	}{
+		{"good", write("good.yaml", good), ""},
+		{"too big", write("big.yaml", "assignment:\n  note: "+strings.Repeat("x", MaxFileBytes)+"\n"), "big.yaml: larger than 65536 bytes"},
+		{"missing", filepath.Join(dir, "nope.yaml"), "reading assignment " + filepath.Join(dir, "nope.yaml")},
+		{"a folder", dir, "reading assignment"},
+		{"problems name the path", write("bad.yaml", "assignment:\n  from: Sam\n  due: soon\n  lessons: [a]\n"), "bad.yaml:3: due \"soon\""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := ReadFile(tc.path, berlin)
+			if tc.want == "" {
+				if err != nil || f.Source != tc.path {
+					t.Fatalf("ReadFile = %+v, %v", f, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
