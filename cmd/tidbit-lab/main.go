@@ -30,6 +30,7 @@ commands:
   kt   fit and evaluate the knowledge-tracing model (tidbit-lab kt -h for flags)
   recsim  compare the recommender with random and greedy on simulated learners (tidbit-lab recsim -h)
   fsrs    score FSRS weights (default and --fit) on a review log: log loss, RMSE(bins), AUC (tidbit-lab fsrs -h)
+  llm-eval  quiz generation and verification by a local model over the starter library (tidbit-lab llm-eval -h)
 `
 
 // run is main without the process: it returns the exit code (0 ok, 1 failure,
@@ -46,6 +47,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runRecsim(args[1:], stdout, stderr)
 	case "fsrs":
 		return runFSRS(args[1:], stdout, stderr)
+	case "llm-eval":
+		return runLLMEval(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -1,0 +1,27 @@
+package main
+
+import (
+	"bytes"
+	"net"
+	"strings"
+	"testing"
+)
+
+// TestLLMEvalWithoutServer: with no model server the command says what to
+// do and fails, rather than hanging or printing an empty table.
+func TestLLMEvalWithoutServer(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	var out, errb bytes.Buffer
+	code := run([]string{"llm-eval", "--model", "tiny", "--host", addr, "--n", "1"}, &out, &errb)
+	if code != 1 || !strings.Contains(out.String()+errb.String(), "ollama serve") {
+		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errb.String())
+	}
+	if code := run([]string{"llm-eval", "--host", "gpu.example.com"}, &out, &errb); code == 0 {
+		t.Fatal("a remote host must be refused without --allow-remote")
+	}
+}
