@@ -320,7 +320,7 @@ func TestUsageAndErrors(t *testing.T) {
 			}
 		})
 	}
-	for _, cmd := range []string{"learn", "import", "export", "library", "stats", "doctor", "version", "skills", "calendar", "profile"} {
+	for _, cmd := range []string{"learn", "import", "export", "library", "stats", "doctor", "version", "skills", "calendar", "profile", "assignments", "report"} {
 		if r := tidbit(t, home, "", cmd, "--help"); r.code != 0 || !strings.Contains(r.out, "Usage:") {
 			t.Errorf("%s --help: %d %s", cmd, r.code, r.out)
 		}

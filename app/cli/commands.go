@@ -17,6 +17,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tidbit-learn/tidbit/app/assign"
 	"github.com/tidbit-learn/tidbit/app/content"
 	"github.com/tidbit-learn/tidbit/app/core"
 	"github.com/tidbit-learn/tidbit/app/doctor"
@@ -66,7 +67,8 @@ Works over SSH and without a display.`,
 			if err != nil {
 				return err
 			}
-			s := &learn.Session{Store: a.Store, Taxonomy: a.Taxonomy, Picker: storepick.Picker{Store: a.Store, Taxonomy: a.Taxonomy, Now: c.Now},
+			s := &learn.Session{Store: a.Store, Taxonomy: a.Taxonomy, Picker: storepick.Picker{Store: a.Store, Taxonomy: a.Taxonomy, Now: c.Now,
+				Assignments: c.pickerAssignments(cmd.Context(), a)},
 				Cards: cards, In: c.In, Out: c.Out, Now: c.Now, Source: "cli"}
 			if _, err = s.Run(cmd.Context(), lesson); err != nil {
 				return err
@@ -123,6 +125,9 @@ naming their line, or refused with --strict.`,
 			defer a.Close()
 			if strings.EqualFold(filepath.Ext(src), ".json") {
 				return c.restore(ctx, a, src, dryRun)
+			}
+			if isAssignmentPath(src) {
+				return c.importAssignment(ctx, a, src, dryRun)
 			}
 			var pk *content.Pack
 			if exchange.Handles(src) {
@@ -375,15 +380,23 @@ func (c *cli) libraryCmd() *cobra.Command {
 				}
 				return writeJSON(c.Out, lib)
 			}
+			// Assigned lessons say by whom and by when; a failure to read
+			// assignments only drops the column's content.
+			sts, _ := assignmentStatuses(cmd.Context(), a, c.Now())
+			assigned := assign.AssignedLessons(sts)
 			tw := tabwriter.NewWriter(c.Out, 2, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tTITLE\tCATEGORY\tKIND\tMIN\tQ\tDONE\tSKILLS")
+			fmt.Fprintln(tw, "ID\tTITLE\tCATEGORY\tKIND\tMIN\tQ\tDONE\tSKILLS\tASSIGNED")
 			for _, l := range lib {
 				done := ""
 				if l.Completed > 0 {
 					done = "✓"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", l.ID, l.Title, l.Category, l.SkillKind, l.Minutes, l.Questions, done,
-					strings.Join(l.Skills, ","))
+				by := ""
+				if s, ok := assigned[l.ID]; ok {
+					by = s.From + ", " + assign.StateWords(s, c.Now(), c.Loc)
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\n", l.ID, l.Title, l.Category, l.SkillKind, l.Minutes, l.Questions, done,
+					strings.Join(l.Skills, ","), by)
 			}
 			if err := tw.Flush(); err != nil {
 				return err
