@@ -203,9 +203,15 @@ func (s *Scheduler) wakeTimeLocked(now time.Time) time.Time {
 	return next
 }
 
-// reschedule moves the wake job to the next computed time.
-func (s *Scheduler) reschedule(now time.Time) {
+// reschedule moves the wake job to the next computed time. Other jobs leave
+// a wake that is due alone: moving it would cancel a run already under way,
+// and that run plans the next one itself.
+func (s *Scheduler) reschedule(now time.Time, fromWake bool) {
 	s.mu.Lock()
+	if !fromWake && !s.nextWake.After(now) {
+		s.mu.Unlock()
+		return
+	}
 	wake := s.wakeTimeLocked(now)
 	same := wake.Equal(s.nextWake)
 	s.nextWake = wake
@@ -235,7 +241,7 @@ func (s *Scheduler) refreshJob() {
 	if ok {
 		s.apply(now, res, err)
 	}
-	s.reschedule(now)
+	s.reschedule(now, false)
 	s.ran.Add(1)
 }
 
@@ -251,7 +257,7 @@ func (s *Scheduler) resetJob() {
 		s.nextPresence = now
 	}
 	s.mu.Unlock()
-	s.reschedule(now)
+	s.reschedule(now, false)
 	s.ran.Add(1)
 }
 
@@ -395,7 +401,7 @@ func (s *Scheduler) wakeJob() {
 			s.opts.OnMoment(m)
 		}
 	}
-	s.reschedule(now)
+	s.reschedule(now, true)
 	s.ran.Add(1)
 }
 
