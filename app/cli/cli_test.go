@@ -10,10 +10,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -320,7 +323,7 @@ func TestUsageAndErrors(t *testing.T) {
 			}
 		})
 	}
-	for _, cmd := range []string{"learn", "import", "export", "library", "stats", "doctor", "version", "skills", "calendar", "profile", "assignments", "report"} {
+	for _, cmd := range []string{"learn", "import", "export", "library", "stats", "doctor", "version", "skills", "calendar", "profile", "assignments", "report", "xapi"} {
 		if r := tidbit(t, home, "", cmd, "--help"); r.code != 0 || !strings.Contains(r.out, "Usage:") {
 			t.Errorf("%s --help: %d %s", cmd, r.code, r.out)
 		}
@@ -499,5 +502,64 @@ func TestProfileCommand(t *testing.T) {
 	}
 	if r := tidbit(t, home, "", "profile", "--rate", "juggling=3"); r.code != ExitUsage || !strings.Contains(r.err, "unknown skill") {
 		t.Fatalf("bad --rate: %d %s", r.code, r.err)
+	}
+}
+
+// TestXAPIThroughTheCLI: set up an LRS (a stand-in on loopback; the real
+// LRS is exercised in app/xapi), learn, and the statements arrive.
+func TestXAPIThroughTheCLI(t *testing.T) {
+	var mu sync.Mutex
+	var got []map[string]any
+	lrs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/statements") {
+			var batch []map[string]any
+			if err := json.NewDecoder(r.Body).Decode(&batch); err != nil {
+				http.Error(w, err.Error(), 400)
+				return
+			}
+			if u, p, ok := r.BasicAuth(); !ok || u != "key" || p != "s3cret" {
+				http.Error(w, "bad credentials", 401)
+				return
+			}
+			mu.Lock()
+			got = append(got, batch...)
+			mu.Unlock()
+			w.Write([]byte("[]"))
+			return
+		}
+		w.Write([]byte(`{"version":["1.0.3"]}`))
+	}))
+	defer lrs.Close()
+	home := t.TempDir()
+	if r := tidbit(t, home, "s3cret\n", "xapi", "set", "--endpoint", lrs.URL+"/xAPI/", "--user", "key", "--name", "Ada",
+		"--mbox", "ada@example.com"); r.code != 0 {
+		t.Fatalf("xapi set: %d %s", r.code, r.err)
+	}
+	if r := tidbit(t, home, "", "xapi", "set", "--endpoint", "http://lrs.example.com/xAPI/", "--user", "k"); r.code == 0 {
+		t.Fatal("plain http to another machine must be refused")
+	}
+	r := tidbit(t, home, answerAll(6), "learn")
+	if r.code != 0 {
+		t.Fatalf("learn: %d %s", r.code, r.err)
+	}
+	mu.Lock()
+	verbs := map[string]int{}
+	for _, st := range got {
+		v, _ := st["verb"].(map[string]any)
+		verbs[fmt.Sprint(v["id"])]++
+	}
+	mu.Unlock()
+	if verbs["http://adlnet.gov/expapi/verbs/answered"] < 5 || verbs["http://adlnet.gov/expapi/verbs/completed"] != 1 {
+		t.Fatalf("statements received: %v", verbs)
+	}
+	if strings.Contains(r.out+r.err, "s3cret") {
+		t.Fatal("the password was printed")
+	}
+	r = tidbit(t, home, "", "xapi", "status")
+	if !strings.Contains(r.out, "Outbox: 0 statement(s) waiting") {
+		t.Fatalf("status: %s", r.out)
+	}
+	if r := tidbit(t, home, "", "doctor"); !strings.Contains(r.out, lrs.URL) || strings.Contains(r.out, "s3cret") {
+		t.Fatalf("doctor: %s", r.out)
 	}
 }

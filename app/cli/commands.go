@@ -26,6 +26,7 @@ import (
 	"github.com/tidbit-learn/tidbit/app/learner/storepick"
 	"github.com/tidbit-learn/tidbit/app/paths"
 	"github.com/tidbit-learn/tidbit/app/store"
+	"github.com/tidbit-learn/tidbit/app/xapi"
 	"github.com/tidbit-learn/tidbit/llm"
 )
 
@@ -67,15 +68,34 @@ Works over SSH and without a display.`,
 			if err != nil {
 				return err
 			}
+			// With an LRS set up, statements go to the outbox in the same
+			// transactions as the progress; a broken setting never stops a
+			// lesson.
+			rec, err := xapi.LoadRecorder(cmd.Context(), a.Store)
+			if err != nil {
+				fmt.Fprintf(c.Err, "note: xAPI reporting is off: %v (see tidbit doctor)\n", err)
+				rec = nil
+			}
 			s := &learn.Session{Store: a.Store, Taxonomy: a.Taxonomy, Picker: storepick.Picker{Store: a.Store, Taxonomy: a.Taxonomy, Now: c.Now,
 				Assignments: c.pickerAssignments(cmd.Context(), a)},
 				Cards: cards, In: c.In, Out: c.Out, Now: c.Now, Source: "cli"}
+			if rec != nil {
+				s.Outbox = rec
+			}
 			if _, err = s.Run(cmd.Context(), lesson); err != nil {
 				return err
 			}
 			// The learner is done: a good time to refit personal review
 			// weights (at most weekly; a fraction of a second). A failure
 			// here must not turn a finished lesson into an error.
+			if rec != nil {
+				// A short try; what does not go out now stays in the outbox.
+				ctx, cancel := context.WithTimeout(cmd.Context(), 5*time.Second)
+				if _, err := (&xapi.Sender{Store: a.Store, Now: c.Now}).Flush(ctx); err != nil {
+					fmt.Fprintf(c.Err, "note: progress not reported yet (kept for later): %v\n", err)
+				}
+				cancel()
+			}
 			if fitted, err := storepick.RefitIfDue(cmd.Context(), a.Store, c.Now()); err != nil {
 				fmt.Fprintf(c.Err, "note: could not fit your personal review schedule: %v\n", err)
 			} else if fitted {
@@ -508,7 +528,8 @@ Exits with status 1 when a check fails (a warning is not a failure).`,
 			}})
 			checks = append(checks, doctor.Display(env), doctor.TrayHost(env), doctor.IdleSource(env),
 				doctor.Check{Name: "calendars", Run: func(ctx context.Context) doctor.Result { return checkCalendars(ctx, st) }},
-				doctor.Check{Name: "model server", Run: func(ctx context.Context) doctor.Result { return c.checkModel(ctx, st) }})
+				doctor.Check{Name: "model server", Run: func(ctx context.Context) doctor.Result { return c.checkModel(ctx, st) }},
+				doctor.Check{Name: xapi.CheckName, Run: func(ctx context.Context) doctor.Result { return xapi.CheckResult(ctx, st, nil) }})
 			res := doctor.Run(ctx, checks, 5*time.Second)
 			if st != nil {
 				st.Close()

@@ -36,12 +36,12 @@ func CheckResult(ctx context.Context, st *store.Store, client *http.Client) doct
 	cfg, ok, err := Load(ctx, st)
 	if err != nil {
 		return doctor.Result{Status: doctor.Fail, Detail: err.Error() + waiting(pending),
-			Fix: "fix setting " + SettingKey + " (an https endpoint, username, password and actor_mbox), or remove it to send nothing"}
+			Fix: "set it up again with `tidbit xapi set` (an https endpoint, user, password, e-mail), or `tidbit xapi off`"}
 	}
 	if !ok {
 		if pending > 0 {
 			return doctor.Result{Status: doctor.Warn, Detail: fmt.Sprintf("no LRS configured, but the outbox holds %d unsent statement(s) from before", pending),
-				Fix: "configure setting " + SettingKey + " again to send them"}
+				Fix: "set up the LRS again with `tidbit xapi set` to send them"}
 		}
 		return doctor.Result{Status: doctor.OK, Detail: "no LRS configured: nothing is recorded or sent"}
 	}
