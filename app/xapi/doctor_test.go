@@ -49,7 +49,7 @@ func TestCheck(t *testing.T) {
 			st := openStore(t, nil)
 			st.Enqueue(ctx, store.OutboxItem{ID: "x", Kind: OutboxKind, Payload: "{}"})
 			return st
-		}, doctor.Warn, []string{"holds 1 unsent statement(s) from before"}, "configure setting xapi.lrs"},
+		}, doctor.Warn, []string{"holds 1 unsent statement(s) from before"}, "tidbit xapi set"},
 		{"plain http to another host", func(t *testing.T) *store.Store {
 			st := openStore(t, nil)
 			st.SetSetting(ctx, SettingKey, testConfig("http://lrs.example.com/xAPI/"))
