@@ -554,10 +554,10 @@ func (e *Engine) decide(now time.Time, m *Moment, s Sample) Decision {
 			m.Minutes = min(m.Minutes, room)
 		}
 	}
-	reason := "offered"
+	var notes []string
 	if m.Minutes > left {
 		m.Minutes = left
-		reason = fmt.Sprintf("offered, shortened to the %d minutes left today", left)
+		notes = append(notes, fmt.Sprintf("shortened to the %d minutes left today", left))
 	}
 	if m.Kind == AfterMeeting {
 		if id, ok := e.beforeFor[m.MeetingAt.Unix()]; ok {
@@ -568,7 +568,7 @@ func (e *Engine) decide(now time.Time, m *Moment, s Sample) Decision {
 		h := *e.held
 		m.Released = &h
 		e.held = nil
-		reason += fmt.Sprintf("; releases the %s item held since %s (%s)", h.Moment.Kind, hhmm(h.Since), h.Reason)
+		notes = append(notes, fmt.Sprintf("releases the %s item held since %s (%s)", h.Moment.Kind, hhmm(h.Since), h.Reason))
 	}
 	e.count++
 	e.minutes += m.Minutes
@@ -579,7 +579,8 @@ func (e *Engine) decide(now time.Time, m *Moment, s Sample) Decision {
 			e.beforeFor[b.End.Unix()] = m.ID
 		}
 	}
-	return Decision{Offered: true, Reason: fmt.Sprintf("%s (%d of %d today)", reason, e.count, e.cfg.MaxPerDay)}
+	notes = append([]string{fmt.Sprintf("%d of %d today", e.count, e.cfg.MaxPerDay)}, notes...)
+	return Decision{Offered: true, Reason: strings.Join(notes, "; ")}
 }
 
 // Answer records what the user did with an offered item: an acceptance

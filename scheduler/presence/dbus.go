@@ -60,7 +60,8 @@ func (b *bus) call(ctx context.Context, dest string, path dbus.ObjectPath, metho
 	if err != nil {
 		return nil, err
 	}
-	call := c.Object(dest, path).CallWithContext(ctx, method, 0, args...)
+	// No auto-start: reading idle time or a property must not launch a service.
+	call := c.Object(dest, path).CallWithContext(ctx, method, dbus.FlagNoAutoStart, args...)
 	if call.Err != nil {
 		return nil, describeDBusErr(call.Err)
 	}

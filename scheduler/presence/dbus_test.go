@@ -216,8 +216,8 @@ func TestDBusServiceVanishes(t *testing.T) {
 	})
 	t.Run("gone", func(t *testing.T) {
 		_, err := m.IdleTime(context.Background())
-		if err == nil || !strings.Contains(err.Error(), "ServiceUnknown") {
-			t.Fatalf("IdleTime = %v, want ServiceUnknown", err)
+		if err == nil || !strings.Contains(err.Error(), "NameHasNoOwner") {
+			t.Fatalf("IdleTime = %v, want NameHasNoOwner (calls never auto-start services)", err)
 		}
 	})
 	t.Run("hangs", func(t *testing.T) {

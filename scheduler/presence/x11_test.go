@@ -15,18 +15,29 @@ import (
 	"github.com/jezek/xgb/xproto"
 )
 
-func xdotool(t *testing.T, display string, args ...string) {
+// xdotool sends input to the display; pid is the Xvfb's, to tell a failed
+// xdotool from a server that someone else ended.
+func xdotool(t *testing.T, display string, pid int, args ...string) {
 	t.Helper()
 	bin := need(t, "xdotool", "xdotool")
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(cmd.Environ(), "DISPLAY="+display)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("xdotool %s: %v\n%s", strings.Join(args, " "), err, out)
+	var (
+		out []byte
+		err error
+	)
+	for try := 0; try < 3; try++ {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(cmd.Environ(), "DISPLAY="+display)
+		if out, err = cmd.CombinedOutput(); err == nil {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
+	alive := syscall.Kill(pid, 0) == nil
+	t.Fatalf("xdotool %s: %v (Xvfb pid %d alive: %v)\n%s", strings.Join(args, " "), err, pid, alive, out)
 }
 
 func TestX11Idle(t *testing.T) {
-	display, _ := startXvfb(t)
+	display, pid := startXvfb(t)
 	m := Probe(context.Background(), Options{SessionBus: "-", SystemBus: "-", Display: display, DisableCommands: true})
 	defer m.Close()
 	d := m.Describe()
@@ -34,7 +45,7 @@ func TestX11Idle(t *testing.T) {
 		t.Fatalf("Describe = %+v, want the X11 backend", d)
 	}
 	ctx := context.Background()
-	xdotool(t, display, "mousemove", "10", "10")
+	xdotool(t, display, pid, "mousemove", "10", "10")
 	first, err := m.IdleTime(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +68,7 @@ func TestX11Idle(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			time.Sleep(600 * time.Millisecond)
-			xdotool(t, display, tc.args...)
+			xdotool(t, display, pid, tc.args...)
 			got, err := m.IdleTime(ctx)
 			if err != nil {
 				t.Fatal(err)
