@@ -43,13 +43,22 @@ type Options struct {
 	FetchTimeout    time.Duration // default 60 s
 	// Presence nil means unknown: no idle moments at all.
 	Presence Presence
-	Clock    Clock       // nil: the real clock
-	Log      moments.Log // every decision; nil: discarded
+	Clock    Clock // nil: the real clock
+	// Log receives every decision; it is called under the Scheduler's lock
+	// and must not call back into the Scheduler. nil: discarded.
+	Log moments.Log
 	// OnMoment is called, outside the Scheduler's lock and never concurrently
 	// with itself, for every offered moment. The daemon picks an item (the
 	// recommender), shows it, and later reports the user's answer with Answer
-	// or Snooze.
+	// or Snooze. It must return quickly (hand the item to the UI): the moments
+	// job waits for it.
 	OnMoment func(moments.Moment)
+	// State is the policy state stored by the previous run (today's budget,
+	// spacing, a held item, pause, snooze, back-offs, weekly goal); nil: fresh.
+	State *moments.State
+	// OnState receives the policy state after every run of the moments job and
+	// every user action, outside the lock, for the daemon to store.
+	OnState func(moments.State)
 }
 
 // Scheduler runs the moments engine from gocron jobs: calendar refreshes, the
@@ -97,6 +106,11 @@ func New(opts Options) (*Scheduler, error) {
 	eng, err := moments.New(opts.Policy, opts.Log)
 	if err != nil {
 		return nil, err
+	}
+	if opts.State != nil {
+		if err := eng.Restore(opts.Clock.Now(), *opts.State); err != nil {
+			return nil, err
+		}
 	}
 	if opts.CalendarOptions.Location == nil {
 		opts.CalendarOptions.Location = eng.Config().WorkingHours.Location
@@ -402,6 +416,7 @@ func (s *Scheduler) wakeJob() {
 		}
 	}
 	s.reschedule(now, true)
+	s.saveState()
 	s.ran.Add(1)
 }
 
@@ -428,30 +443,48 @@ func (s *Scheduler) noteIdleErr(err error) {
 // Answer records what the user did with an offered item (by Moment.ID).
 func (s *Scheduler) Answer(id string, o moments.Outcome) error {
 	s.mu.Lock()
+	err := s.eng.Answer(s.clock.Now(), id, o)
+	s.mu.Unlock()
+	s.saveState()
+	return err
+}
+
+// Snapshot is the policy state to store (see Options.State).
+func (s *Scheduler) Snapshot() moments.State {
+	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.eng.Answer(s.clock.Now(), id, o)
+	return s.eng.Snapshot()
+}
+
+func (s *Scheduler) saveState() {
+	if s.opts.OnState != nil {
+		s.opts.OnState(s.Snapshot())
+	}
 }
 
 // Snooze holds the offered item and offers nothing for d (15 min, 1 h; d <= 0:
 // the rest of the day).
 func (s *Scheduler) Snooze(id string, d time.Duration) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.eng.Snooze(s.clock.Now(), id, d)
+	s.mu.Unlock()
+	s.saveState()
 }
 
 // Pause offers nothing for d (d <= 0: until Resume); it resumes by itself.
 func (s *Scheduler) Pause(d time.Duration) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.eng.Pause(s.clock.Now(), d)
+	s.mu.Unlock()
+	s.saveState()
 }
 
 // Resume ends a pause or a snooze.
 func (s *Scheduler) Resume() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.eng.Resume(s.clock.Now())
+	s.mu.Unlock()
+	s.saveState()
 }
 
 // Status is the policy state (budget used, pause, snooze, held item, weekly goal).

@@ -94,3 +94,37 @@ func TestNoPollingOffHours(t *testing.T) {
 		t.Fatalf("%d idle queries over a weekend, want at most 1", q)
 	}
 }
+
+// TestStateAcrossRestart: the state stored by one run makes the next run on
+// the same day continue the budget instead of starting over.
+func TestStateAcrossRestart(t *testing.T) {
+	tc := dayCase{name: "restart", events: "10:00-10:30 Standup; 14:00-15:00 Review", unknown: true, noLock: true}
+	policy := moments.Config{WorkingHours: calendar.WorkingHours{Start: 9 * time.Hour, End: 17 * time.Hour, Location: berlin}, MaxPerDay: 2}
+	run := func(from, to time.Duration, st *moments.State) (offered int, last moments.State) {
+		fc := clockwork.NewFakeClockAt(monday.Add(from))
+		var s *Scheduler
+		s, err := New(Options{Policy: policy, Clock: fc, State: st,
+			Calendar:        flakySource{clock: fc, data: icsFor(t, tc.events)},
+			CalendarOptions: calendar.Options{Location: berlin},
+			OnMoment:        func(moments.Moment) { offered++ },
+			OnState:         func(x moments.State) { last = x },
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		runUntil(t, s, fc, monday.Add(to))
+		s.Stop()
+		return offered, last
+	}
+	first, st := run(8*time.Hour, 12*time.Hour, nil)
+	if first != 1 || st.Offered != 1 {
+		t.Fatalf("morning: %d offered, state %+v; want 1", first, st)
+	}
+	second, st2 := run(12*time.Hour, 18*time.Hour, &st)
+	if second != 1 || st2.Offered != 2 {
+		t.Fatalf("afternoon after restart: %d offered, state says %d today; want 1 and 2 (budget of 2)", second, st2.Offered)
+	}
+}
