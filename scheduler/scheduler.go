@@ -135,8 +135,9 @@ func (s *Scheduler) Start(ctx context.Context) error {
 	s.ctx, s.cancel = context.WithCancel(ctx)
 	now := s.clock.Now()
 	s.refresh(now)
+	usable := s.presenceUsable() // a bus call: not under the lock
 	s.mu.Lock()
-	if s.presenceUsable() {
+	if usable {
 		s.nextPresence = now
 	}
 	s.nextRefresh = now.Add(s.opts.RefreshEvery)
@@ -243,8 +244,15 @@ func (s *Scheduler) reschedule(now time.Time, fromWake bool) {
 	}
 }
 
+// Reprober is implemented by presence sources that can look again for
+// backends that were missing at start (*presence.Monitor).
+type Reprober interface {
+	Reprobe(ctx context.Context) bool
+}
+
 func (s *Scheduler) refreshJob() {
 	now := s.clock.Now()
+	s.reprobe(now)
 	s.mu.Lock()
 	s.nextRefresh = now.Add(s.opts.RefreshEvery)
 	s.mu.Unlock()
@@ -263,16 +271,37 @@ func (s *Scheduler) resetJob() {
 	s.runMu.Lock()
 	defer s.runMu.Unlock()
 	now := s.clock.Now()
+	usable := s.presenceUsable()
 	s.mu.Lock()
 	s.nextReset = s.nextMidnight(now)
 	s.eng.NewDay(now)
 	s.agenda = s.eng.Plan(now)
-	if s.presenceUsable() && s.nextPresence.IsZero() {
+	if usable && s.nextPresence.IsZero() {
 		s.nextPresence = now
 	}
 	s.mu.Unlock()
 	s.reschedule(now, false)
 	s.ran.Add(1)
+}
+
+// reprobe looks for presence backends again while the idle time is unknown,
+// and starts sampling when one appears.
+func (s *Scheduler) reprobe(now time.Time) {
+	r, ok := s.opts.Presence.(Reprober)
+	if !ok || s.opts.Presence.Known() {
+		return
+	}
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
+	if !r.Reprobe(s.ctx) {
+		return
+	}
+	s.mu.Lock()
+	s.eng.Note(now, "presence backend found: idle moments on")
+	if s.nextPresence.IsZero() {
+		s.nextPresence = now
+	}
+	s.mu.Unlock()
 }
 
 // refresh reads the calendar over today and tomorrow and re-plans today.

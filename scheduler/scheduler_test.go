@@ -128,3 +128,55 @@ func TestStateAcrossRestart(t *testing.T) {
 		t.Fatalf("afternoon after restart: %d offered, state says %d today; want 1 and 2 (budget of 2)", second, st2.Offered)
 	}
 }
+
+// lateDesktop is a presence whose idle service appears at 10:00.
+type lateDesktop struct {
+	*tracePresence
+	from time.Time
+}
+
+func (l *lateDesktop) Reprobe(ctx context.Context) bool {
+	if !l.clock.Now().Before(l.from) {
+		l.mu.Lock()
+		l.known = true
+		l.mu.Unlock()
+	}
+	return l.Known()
+}
+
+func (l *lateDesktop) Known() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.known
+}
+
+// TestReprobeStartsSampling: with presence unknown at start, idle moments
+// begin once a refresh finds the backend.
+func TestReprobeStartsSampling(t *testing.T) {
+	fc := clockwork.NewFakeClockAt(monday.Add(8 * time.Hour))
+	pres := &lateDesktop{tracePresence: &tracePresence{clock: fc, active: parseSpans(t, "09:00-10:30, 10:32-12:00")},
+		from: monday.Add(10 * time.Hour)}
+	var mu sync.Mutex
+	var lines []string
+	s, err := New(Options{Clock: fc, Presence: pres,
+		Policy: moments.Config{WorkingHours: calendar.WorkingHours{Start: 9 * time.Hour, End: 17 * time.Hour, Location: berlin}},
+		Log: moments.LogFunc(func(d moments.Decision) {
+			mu.Lock()
+			lines = append(lines, d.String())
+			mu.Unlock()
+		})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop()
+	runUntil(t, s, fc, monday.Add(12*time.Hour))
+	mu.Lock()
+	defer mu.Unlock()
+	got := strings.Join(lines, "\n")
+	if !strings.Contains(got, "10:00:00 note: presence backend found") || !strings.Contains(got, "10:31:00 pause offered") {
+		t.Fatalf("log:\n%s", got)
+	}
+}

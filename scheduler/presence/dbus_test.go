@@ -252,3 +252,30 @@ func TestNotNowWithoutBackends(t *testing.T) {
 		t.Fatalf("Describe = %q", m.Describe().String())
 	}
 }
+
+// TestReprobe: Tidbit started before the desktop's idle service; a later
+// Reprobe finds it.
+func TestReprobe(t *testing.T) {
+	addr := startBus(t)
+	m := Probe(context.Background(), dbusOpts(addr))
+	defer m.Close()
+	if m.Known() || m.Reprobe(context.Background()) {
+		t.Fatal("idle known with no service on the bus")
+	}
+	s := export(t, addr, "org.gnome.Mutter.IdleMonitor")
+	svc := &mutter{}
+	svc.ms.Store(2500)
+	if err := s.conn.Export(svc, "/org/gnome/Mutter/IdleMonitor/Core", "org.gnome.Mutter.IdleMonitor"); err != nil {
+		t.Fatal(err)
+	}
+	if !m.Reprobe(context.Background()) {
+		t.Fatalf("Reprobe did not find the service: %s", m.Describe())
+	}
+	d, err := m.IdleTime(context.Background())
+	if err != nil || d != 2500*time.Millisecond {
+		t.Fatalf("IdleTime = %v, %v", d, err)
+	}
+	if got := m.Describe().Idle; !strings.Contains(got, "Mutter") {
+		t.Fatalf("Describe().Idle = %q", got)
+	}
+}

@@ -82,6 +82,8 @@ type Monitor struct {
 	opts    Options
 	idle    IdleSource
 	checks  []Checker
+	spare   []IdleSource // probed and failed: Reprobe tries them again
+	spareCk []Checker
 	tried   []Attempt
 	closers []func() error
 
@@ -141,28 +143,79 @@ func Probe(ctx context.Context, opts Options) *Monitor {
 	m := &Monitor{opts: opts}
 	idles, checks, closers := platformBackends(ctx, &m.opts)
 	m.closers = closers
-	for _, src := range idles {
-		if m.idle != nil {
-			break
-		}
-		cctx, cancel := context.WithTimeout(ctx, opts.CallTimeout)
+	m.probe(ctx, idles, checks)
+	return m
+}
+
+func (m *Monitor) probe(ctx context.Context, idles []IdleSource, checks []Checker) {
+	var (
+		found IdleSource
+		spare []IdleSource
+		ok    []Checker
+		bad   []Checker
+		tried []Attempt
+	)
+	for i, src := range idles {
+		cctx, cancel := context.WithTimeout(ctx, m.opts.CallTimeout)
 		_, err := src.IdleTime(cctx)
 		cancel()
-		m.tried = append(m.tried, attempt("idle", src.Name(), err))
+		tried = append(tried, attempt("idle", src.Name(), err))
 		if err == nil {
-			m.idle = src
+			found, spare = src, nil
+			break
 		}
+		spare = idles[:i+1]
 	}
 	for _, c := range checks {
-		cctx, cancel := context.WithTimeout(ctx, opts.CallTimeout)
+		cctx, cancel := context.WithTimeout(ctx, m.opts.CallTimeout)
 		_, err := c.Check(cctx)
 		cancel()
-		m.tried = append(m.tried, attempt(string(c.Signal()), c.Name(), err))
+		tried = append(tried, attempt(string(c.Signal()), c.Name(), err))
 		if err == nil {
-			m.checks = append(m.checks, c)
+			ok = append(ok, c)
+		} else {
+			bad = append(bad, c)
 		}
 	}
-	return m
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if found != nil {
+		m.idle = found
+	}
+	if m.idle == nil {
+		m.spare = spare
+	} else {
+		m.spare = nil
+	}
+	m.checks = append(m.checks, ok...)
+	m.spareCk = bad
+	m.tried = tried
+}
+
+// current returns the backends in use.
+func (m *Monitor) current() (IdleSource, []Checker) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.idle, m.checks
+}
+
+// Reprobe tries again the backends that failed at Probe (at login, Tidbit may
+// start before the desktop's services) and reports whether the idle time is
+// known now. The scheduler calls it from its refresh job while presence is
+// unknown.
+func (m *Monitor) Reprobe(ctx context.Context) bool {
+	m.mu.Lock()
+	known := m.idle != nil
+	idles, checks := m.spare, m.spareCk
+	m.mu.Unlock()
+	if known && len(checks) == 0 {
+		return true
+	}
+	if known {
+		idles = nil
+	}
+	m.probe(ctx, idles, checks)
+	return m.Known()
 }
 
 func attempt(kind, backend string, err error) Attempt {
@@ -183,19 +236,23 @@ func (m *Monitor) Close() error {
 }
 
 // Known reports whether an idle source works.
-func (m *Monitor) Known() bool { return m.idle != nil }
+func (m *Monitor) Known() bool {
+	idle, _ := m.current()
+	return idle != nil
+}
 
 // IdleTime asks the idle source, bounded by CallTimeout. It returns ErrUnknown
 // when there is none.
 func (m *Monitor) IdleTime(ctx context.Context) (time.Duration, error) {
-	if m.idle == nil {
+	idle, _ := m.current()
+	if idle == nil {
 		return 0, ErrUnknown
 	}
 	ctx, cancel := context.WithTimeout(ctx, m.opts.CallTimeout)
 	defer cancel()
-	d, err := m.idle.IdleTime(ctx)
+	d, err := idle.IdleTime(ctx)
 	if err != nil {
-		err = fmt.Errorf("idle time from %s: %w", m.idle.Name(), err)
+		err = fmt.Errorf("idle time from %s: %w", idle.Name(), err)
 	}
 	m.mu.Lock()
 	m.lastErr = err
@@ -207,7 +264,8 @@ func (m *Monitor) IdleTime(ctx context.Context) (time.Duration, error) {
 // querying idle time so that nothing is polled while the screen is locked).
 // ok is false when no lock signal is available.
 func (m *Monitor) Locked(ctx context.Context) (locked, ok bool) {
-	for _, c := range m.checks {
+	_, checks := m.current()
+	for _, c := range checks {
 		if c.Signal() != Locked {
 			continue
 		}
@@ -227,14 +285,15 @@ func (m *Monitor) Locked(ctx context.Context) (locked, ok bool) {
 func (m *Monitor) NotNow(ctx context.Context) ([]Signal, error) {
 	set := map[Signal]bool{}
 	var errs []error
-	if m.idle != nil {
+	idle, checks := m.current()
+	if idle != nil {
 		if d, err := m.IdleTime(ctx); err != nil {
 			errs = append(errs, err)
 		} else if d < m.opts.TypingWithin {
 			set[Typing] = true
 		}
 	}
-	for _, c := range m.checks {
+	for _, c := range checks {
 		if set[c.Signal()] {
 			continue
 		}
@@ -267,16 +326,19 @@ func (m *Monitor) LastError() error {
 
 // Describe says which backends are in use and what failed at Probe.
 func (m *Monitor) Describe() Description {
-	d := Description{Known: m.idle != nil, Attempts: append([]Attempt(nil), m.tried...)}
-	if m.idle != nil {
-		d.Idle = m.idle.Name()
+	idle, checks := m.current()
+	m.mu.Lock()
+	d := Description{Known: idle != nil, Attempts: append([]Attempt(nil), m.tried...)}
+	m.mu.Unlock()
+	if idle != nil {
+		d.Idle = idle.Name()
 	}
 	seen := map[string]bool{}
-	if m.idle != nil {
+	if idle != nil {
 		seen[string(Typing)] = true
 		d.Signals = append(d.Signals, string(Typing)+" (from idle time)")
 	}
-	for _, c := range m.checks {
+	for _, c := range checks {
 		k := string(c.Signal()) + " (" + c.Name() + ")"
 		if !seen[k] {
 			seen[k] = true
