@@ -5,6 +5,9 @@ package presence
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -17,6 +20,63 @@ import (
 
 // xdotool sends input to the display; pid is the Xvfb's, to tell a failed
 // xdotool from a server that someone else ended.
+// startXvfb starts Xvfb on a free display number, with no TCP listener, and
+// returns ":N" and the PID (killed at cleanup). Numbers are drawn from
+// 200-899: other programs on a shared machine tend to use the low ones (and
+// -displayfd would start at :0).
+func startXvfb(t *testing.T) (string, int) {
+	t.Helper()
+	xvfb := need(t, "Xvfb", "xvfb")
+	newX11("") // silences xgb's logger
+	var lastErr error
+	for try := 0; try < 10; try++ {
+		n := 200 + rand.IntN(700)
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
+			continue
+		}
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
+			continue
+		}
+		display := fmt.Sprintf(":%d", n)
+		// -noreset: by default the server resets when its last client leaves,
+		// and a connection made during the reset breaks.
+		cmd := exec.Command(xvfb, display, "-nolisten", "tcp", "-noreset", "-screen", "0", "640x480x24")
+		if err := cmd.Start(); err != nil {
+			t.Fatalf("starting Xvfb: %v", err)
+		}
+		pid := cmd.Process.Pid
+		exited := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(exited) }()
+		t.Cleanup(func() {
+			_ = syscall.Kill(pid, syscall.SIGTERM)
+			<-exited
+		})
+		deadline := time.Now().Add(10 * time.Second)
+		for time.Now().Before(deadline) {
+			select {
+			case <-exited:
+				lastErr = fmt.Errorf("Xvfb %s exited at start", display)
+			default:
+			}
+			if lastErr != nil {
+				break
+			}
+			c, err := xgb.NewConnDisplay(display)
+			if err == nil {
+				c.Close()
+				return display, pid
+			}
+			lastErr = nil
+			time.Sleep(50 * time.Millisecond)
+		}
+		if lastErr == nil {
+			t.Fatalf("Xvfb %s (pid %d) accepts no connection after 10 s", display, pid)
+		}
+	}
+	t.Fatalf("no free X display found: %v", lastErr)
+	return "", 0
+}
+
 func xdotool(t *testing.T, display string, pid int, args ...string) {
 	t.Helper()
 	bin := need(t, "xdotool", "xdotool")
