@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/godbus/dbus/v5"
+
+	"github.com/tidbit-learn/tidbit/scheduler/presence"
 )
 
 // Env is the part of the environment the desktop checks read.
@@ -80,27 +82,30 @@ func TrayHost(env Env) Check {
 	}}
 }
 
-// IdleSource reports which idle-time sources this session offers. Tidbit's
-// idle watching itself arrives with the moments feature; until then this
-// check says what it will be able to use.
+// IdleSource probes the idle-time backends and "not now" signals the
+// scheduler would use (scheduler/presence), with every call bounded.
 func IdleSource(env Env) Check {
 	return Check{Name: "idle source", Run: func(ctx context.Context) Result {
-		var found []string
-		if conn, _ := sessionBus(env); conn != nil {
-			for _, n := range []string{"org.gnome.Mutter.IdleMonitor", "org.freedesktop.ScreenSaver"} {
-				if hasOwner(ctx, conn, n) {
-					found = append(found, n)
-				}
-			}
-			conn.Close()
+		m := presence.Probe(ctx, presence.Options{Getenv: env.Getenv, Display: orDash(env.Getenv("DISPLAY"))})
+		defer m.Close()
+		d := m.Describe()
+		signals := "none"
+		if len(d.Signals) > 0 {
+			signals = strings.Join(d.Signals, ", ")
 		}
-		if env.Getenv("DISPLAY") != "" {
-			found = append(found, "X11 MIT-SCREEN-SAVER on "+env.Getenv("DISPLAY"))
+		if !d.Known {
+			return Result{Status: Warn, Detail: "no idle-time source: Tidbit will not pop up on idle alone (calendar moments still work); not-now signals: " + signals,
+				Fix: "run inside a desktop session (GNOME, KDE or X11)"}
 		}
-		if len(found) == 0 {
-			return Result{Status: Warn, Detail: "none found: Tidbit will not pop up on idle alone",
-				Fix: "run inside a desktop session (X11, GNOME or KDE)"}
-		}
-		return Result{Status: Warn, Detail: "available: " + strings.Join(found, ", ") + "; Tidbit does not watch idle time yet (it comes with moments)"}
+		return Result{Status: OK, Detail: d.Idle + "; not-now signals: " + signals}
 	}}
+}
+
+// orDash turns an unset DISPLAY into presence's "no X11" marker, so the
+// probe never falls back to a display the environment did not name.
+func orDash(display string) string {
+	if display == "" {
+		return "-"
+	}
+	return display
 }
