@@ -55,8 +55,6 @@ type exitError struct {
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
 
-var errLocked = errors.New("locked")
-
 type cli struct {
 	Deps
 	dataDir string

@@ -22,6 +22,7 @@ import (
 	"github.com/tidbit-learn/tidbit/app/core"
 	"github.com/tidbit-learn/tidbit/app/doctor"
 	"github.com/tidbit-learn/tidbit/app/exchange"
+	"github.com/tidbit-learn/tidbit/app/instance"
 	"github.com/tidbit-learn/tidbit/app/learn"
 	"github.com/tidbit-learn/tidbit/app/learner/storepick"
 	"github.com/tidbit-learn/tidbit/app/paths"
@@ -47,8 +48,11 @@ Works over SSH and without a display.`,
 			if err := p.Ensure(); err != nil {
 				return err
 			}
-			release, holder, err := lockFile(p.Lock("learn"))
-			if errors.Is(err, errLocked) {
+			// One terminal session at a time per data folder: the same flock
+			// the tray uses for its single instance (released by the kernel
+			// if the process dies).
+			release, holder, err := instance.Lock(p.Lock("learn"))
+			if errors.Is(err, instance.ErrLocked) {
 				who := "another `tidbit learn`"
 				if holder > 0 {
 					who += fmt.Sprintf(" (process %d)", holder)
