@@ -31,6 +31,9 @@ type Resident struct {
 	Self string
 	// Host is the tray host; nil means fyne.io/systray.
 	Host Host
+	// Linger is passed to tidbit-ui: how long it stays warm after its
+	// last window; 0 keeps tidbit-ui's default (2 minutes).
+	Linger time.Duration
 }
 
 // Run shows the tray until ctx is done or Quit is chosen. A second start
@@ -62,6 +65,9 @@ func (r Resident) Run(ctx context.Context) error {
 		}
 	}()
 	launcher := &Launcher{Args: []string{"--data-dir", r.Paths.Data}, Log: r.Log}
+	if r.Linger > 0 {
+		launcher.Args = append(launcher.Args, "--linger", r.Linger.String())
+	}
 	learnNow := func() {
 		mu.Lock()
 		defer mu.Unlock()

@@ -3,12 +3,13 @@
 package tray
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -41,6 +42,8 @@ func privateBus(t *testing.T) string {
 	// Its only chatter here is about raising the fd limit, which a test bus
 	// does not need.
 	cmd.Stdout, cmd.Stderr = nil, nil
+	// Dies with the test binary even when a timeout kills it before cleanup.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting dbus-daemon: %v", err)
 	}
@@ -54,8 +57,6 @@ func privateBus(t *testing.T) string {
 	t.Fatal("dbus-daemon did not create its socket")
 	return ""
 }
-
-var systrayRan bool
 
 // watcher stands in for the tray host's org.kde.StatusNotifierWatcher.
 type watcher struct{ items chan string }
@@ -117,16 +118,29 @@ func (e menuEntry) labels() []string {
 	return out
 }
 
-// TestSystrayOverDBus runs the real fyne.io/systray host on a private
-// session bus with a stand-in watcher, reads the menu over
-// com.canonical.dbusmenu and clicks Learn now through it.
-func TestSystrayOverDBus(t *testing.T) {
-	if systrayRan {
-		t.Skip("fyne.io/systray keeps global state and cannot start twice in one process (-count > 1)")
+// buildHarness builds testdata/harness (the resident tray as `tidbit` runs
+// it) without -race: fyne.io/systray v1.12.2 races on its own menu version
+// whenever a host calls GetLayout, so it cannot live in a race-built test
+// binary.
+func buildHarness(t *testing.T) string {
+	t.Helper()
+	needProgram(t, "go", "golang (the Go toolchain)")
+	out := filepath.Join(t.TempDir(), "harness")
+	cmd := exec.Command("go", "build", "-o", out, "./testdata/harness")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building the harness: %v\n%s", err, b)
 	}
-	systrayRan = true
+	return out
+}
+
+// TestSystrayOverDBus runs the resident tray (real fyne.io/systray host,
+// real store) in its own process on a private session bus with a stand-in
+// watcher, reads the menu over com.canonical.dbusmenu, clicks Learn now
+// through it (a stand-in tidbit-ui records how it was started), and stops
+// the tray with SIGTERM.
+func TestSystrayOverDBus(t *testing.T) {
+	harness := buildHarness(t)
 	addr := privateBus(t)
-	t.Setenv("DBUS_SESSION_BUS_ADDRESS", addr)
 	conn, err := dbus.Connect(addr)
 	if err != nil {
 		t.Fatal(err)
@@ -140,22 +154,33 @@ func TestSystrayOverDBus(t *testing.T) {
 		t.Fatalf("owning the watcher name: %v %v", reply, err)
 	}
 
-	d, _ := deps(t)
-	learned := make(chan struct{}, 2)
-	d.Host = NewSystray()
-	d.Actions = Actions{LearnNow: func() { learned <- struct{}{} }}
-	d.Status = func(context.Context) (Status, error) { return Status{Done: 2, Goal: 4}, nil }
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- Run(ctx, d) }()
+	bin := t.TempDir()
+	self := fakeUI(t, bin, 0)
+	data := filepath.Join(t.TempDir(), "data")
+	log := &syncBuilder{b: &strings.Builder{}}
+	cmd := exec.Command(harness, "--data-dir", data, "--self", self)
+	cmd.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS="+addr)
+	cmd.Stdout, cmd.Stderr = log, log
+	cmd.WaitDelay = 5 * time.Second // children it started may hold its output open
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	waited := make(chan struct{})
+	go func() { exited <- cmd.Wait(); close(waited) }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-waited
+	})
 
 	var item string
 	select {
 	case item = <-w.items:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the tray item never registered with the watcher")
+	case err := <-exited:
+		t.Fatalf("the tray exited: %v\n%s", err, log.String())
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the tray item never registered with the watcher\n%s", log.String())
 	}
-	// The item names its menu's object path (the host reads it the same way).
 	var menuPath dbus.ObjectPath
 	if err := conn.Object(item, "/StatusNotifierItem").Call("org.freedesktop.DBus.Properties.Get", 0,
 		"org.kde.StatusNotifierItem", "Menu").Store(&menuPath); err != nil {
@@ -163,34 +188,27 @@ func TestSystrayOverDBus(t *testing.T) {
 	}
 	menu := conn.Object(item, menuPath)
 	var root menuEntry
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(15 * time.Second)
 	for {
-		var rev uint32
-		var layout []any
 		call := menu.Call("com.canonical.dbusmenu.GetLayout", 0, int32(0), int32(-1), []string{})
 		if call.Err != nil {
 			t.Fatalf("GetLayout: %v", call.Err)
 		}
-		if len(call.Body) == 2 {
-			rev, _ = call.Body[0].(uint32)
-			layout, _ = call.Body[1].([]any)
-		}
-		_ = rev
-		if layout != nil {
+		if layout, _ := call.Body[1].([]any); layout != nil {
 			root = parseLayout(layout)
 			// systray answers the first GetLayout one level deep (for
 			// libdbusmenu-gtk3); later calls carry the submenus.
 			snooze, _ := root.find("Snooze")
-			if strings.Contains(strings.Join(root.labels(), "|"), "Today: 2 of 4 done") && len(snooze.children) > 0 {
+			if strings.Contains(strings.Join(root.labels(), "|"), "Today: 0 done") && len(snooze.children) > 0 {
 				break
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("menu never showed today's progress: %q", root.labels())
+			t.Fatalf("menu never showed today's progress: %q\n%s", root.labels(), log.String())
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(50 * time.Millisecond)
 	}
-	want := "Learn now|Today: 2 of 4 done|Snooze|Pause until tomorrow|Progress|Profile and goals|Library|Settings|Quit Tidbit"
+	want := "Learn now|Today: 0 done|Snooze|Pause until tomorrow|Progress|Profile and goals|Library|Settings|Quit Tidbit"
 	if got := strings.Join(root.labels(), "|"); got != want {
 		t.Fatalf("menu over dbusmenu:\n%s\nwant\n%s", got, want)
 	}
@@ -206,7 +224,7 @@ func TestSystrayOverDBus(t *testing.T) {
 		"org.kde.StatusNotifierItem", "ToolTip").Store(&tip); err != nil {
 		t.Fatalf("reading the tooltip: %v", err)
 	}
-	if s := fmt.Sprint(tip); !strings.Contains(s, "2 of 4 done") {
+	if s := fmt.Sprint(tip); !strings.Contains(s, "Today: 0 done") {
 		t.Fatalf("tooltip %s", s)
 	}
 
@@ -214,19 +232,39 @@ func TestSystrayOverDBus(t *testing.T) {
 	if call := menu.Call("com.canonical.dbusmenu.Event", 0, learn.id, "clicked", dbus.MakeVariant(""), uint32(0)); call.Err != nil {
 		t.Fatalf("clicking Learn now: %v", call.Err)
 	}
-	select {
-	case <-learned:
-	case <-time.After(10 * time.Second):
-		t.Fatal("clicking Learn now over dbusmenu did nothing")
+	var args []byte
+	eventually(t, "tidbit-ui started by the click", func() bool {
+		args, _ = os.ReadFile(filepath.Join(bin, "ui-args"))
+		return len(args) > 0
+	})
+	if got := strings.TrimSpace(string(args)); !strings.HasPrefix(got, "lesson --data-dir "+data) {
+		t.Fatalf("tidbit-ui started as %q", got)
 	}
 
-	cancel() // what SIGTERM does through the CLI's signal context
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
 	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
+	case err := <-exited:
+		if err != nil || !strings.Contains(log.String(), "stopped cleanly") {
+			t.Fatalf("after SIGTERM: %v\n%s", err, log.String())
 		}
 	case <-time.After(10 * time.Second):
-		t.Fatal("the tray did not stop")
+		t.Fatal("the tray did not stop on SIGTERM")
+	}
+	if _, err := os.Stat(filepath.Join(data, "tray.sock")); !os.IsNotExist(err) {
+		t.Fatalf("handover socket left behind: %v", err)
 	}
 }
+
+type syncBuilder struct {
+	mu sync.Mutex
+	b  *strings.Builder
+}
+
+func (s *syncBuilder) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuilder) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }

@@ -94,6 +94,16 @@ type Tray struct {
 	quit chan struct{}
 	once sync.Once
 	poke chan struct{}
+	// shown is what the host shows now: show sends only changes (fewer
+	// D-Bus signals, and systray v1.12.2 races when it re-sets a property
+	// while the previous change is still being sent).
+	shown struct {
+		mu            sync.Mutex
+		set           bool
+		state         State
+		tip, prog     string
+		resume, pause bool
+	}
 }
 
 // Run shows the tray and blocks until ctx is done or Quit is chosen; it
@@ -307,17 +317,36 @@ func (t *Tray) show() {
 	paused := now.Before(t.m.pausedUntil)
 	quiet := t.m.quiet(now)
 	t.mu.Unlock()
-	t.d.Host.SetIcon(Icon(st))
-	t.d.Host.SetTooltip(tip)
-	t.items.progress.SetTitle(prog)
-	if quiet {
-		t.items.resume.Show()
-	} else {
-		t.items.resume.Hide()
+	t.shown.mu.Lock()
+	defer t.shown.mu.Unlock()
+	first := !t.shown.set
+	t.shown.set = true
+	if first || st != t.shown.state {
+		t.d.Host.SetIcon(Icon(st))
+		t.shown.state = st
 	}
-	if paused {
-		t.items.pause.Hide()
-	} else {
-		t.items.pause.Show()
+	if first || tip != t.shown.tip {
+		t.d.Host.SetTooltip(tip)
+		t.shown.tip = tip
+	}
+	if first || prog != t.shown.prog {
+		t.items.progress.SetTitle(prog)
+		t.shown.prog = prog
+	}
+	if first || quiet != t.shown.resume {
+		if quiet {
+			t.items.resume.Show()
+		} else {
+			t.items.resume.Hide()
+		}
+		t.shown.resume = quiet
+	}
+	if first || !paused != t.shown.pause {
+		if paused {
+			t.items.pause.Hide()
+		} else {
+			t.items.pause.Show()
+		}
+		t.shown.pause = !paused
 	}
 }
