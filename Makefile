@@ -5,11 +5,12 @@ GO        ?= go
 BIN       := bin
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -X main.version=$(VERSION)
-ARGS      ?= learn
+ARGS      ?=
 # Debian packages the tests need (calendar reference, CalDAV server, ...):
 # one a line in .ci/deps/apt.txt, so CI and developers install the same set.
 APT_TEST  := $(shell cat .ci/deps/apt.txt)
-APT_RUN   := gcc libc6-dev pkg-config
+# Fyne (the lesson windows) needs cgo, OpenGL and X11 headers to build.
+APT_RUN   := gcc libc6-dev pkg-config libgl1-mesa-dev xorg-dev
 
 .PHONY: all build run test test-go vet fmt-check bench fuzz deps-run deps-test deps-npm clean
 
@@ -17,10 +18,11 @@ all: build
 
 build: deps-run
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/tidbit ./cmd/tidbit
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/tidbit-ui ./cmd/tidbit-ui
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/tidbit-lab ./cmd/tidbit-lab
 
-# Until the tray app lands, `make run` starts a learning session in this
-# terminal; `make run ARGS="stats"` runs any other command.
+# `make run` starts the tray (tidbit-ui, built beside it, shows the lesson
+# windows); `make run ARGS=learn` runs a lesson in this terminal instead.
 run: build
 	$(BIN)/tidbit $(ARGS)
 

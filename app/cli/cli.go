@@ -102,19 +102,17 @@ func (c *cli) root() *cobra.Command {
 right moments of your day, and learns what you know and what you don't.
 Everything stays on this machine.
 
-With no command, tidbit starts the tray app.`,
+With no command, tidbit starts the tray app (one per data folder: a second
+start asks the running one to show itself and exits).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return &exitError{code: ExitError, err: errors.New("the tray app is not built yet (it arrives with the desktop feature); " +
-				"meanwhile `tidbit learn` runs a lesson in this terminal")}
-		},
+		RunE:          func(cmd *cobra.Command, args []string) error { return c.runTray(cmd) },
 	}
 	root.PersistentFlags().StringVar(&c.dataDir, "data-dir", "", "folder for Tidbit's data (default: $TIDBIT_HOME, else the XDG data folder)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(c.learnCmd(), c.importCmd(), c.exportCmd(), c.libraryCmd(), c.statsCmd(), c.doctorCmd(),
-		c.versionCmd(), c.skillsCmd(), c.calendarCmd(), c.profileCmd(), c.assignmentsCmd(), c.reportCmd(), c.xapiCmd())
+		c.versionCmd(), c.skillsCmd(), c.calendarCmd(), c.profileCmd(), c.assignmentsCmd(), c.reportCmd(), c.xapiCmd(), c.uiCmd())
 	for _, sub := range root.Commands() {
 		if sub.Args == nil {
 			sub.Args = cobra.NoArgs

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -306,7 +307,6 @@ func TestUsageAndErrors(t *testing.T) {
 		code int
 		err  string
 	}{
-		{"tray not built yet", nil, ExitError, "the tray app is not built yet"},
 		{"unknown flag", []string{"learn", "--nope"}, ExitUsage, "unknown flag: --nope"},
 		{"unknown command", []string{"dance"}, ExitUsage, `unknown command "dance"`},
 		{"missing argument", []string{"import"}, ExitUsage, "accepts 1 arg(s)"},
@@ -561,5 +561,67 @@ func TestXAPIThroughTheCLI(t *testing.T) {
 	}
 	if r := tidbit(t, home, "", "doctor"); !strings.Contains(r.out, lrs.URL) || strings.Contains(r.out, "s3cret") {
 		t.Fatalf("doctor: %s", r.out)
+	}
+}
+
+// TestTrayStartHandoverAndStop: `tidbit` runs the tray (here with no session
+// bus, as over SSH: it keeps running without a host), a second `tidbit`
+// hands over to it and exits 0, and SIGTERM stops the first cleanly.
+func TestTrayStartHandoverAndStop(t *testing.T) {
+	home := t.TempDir()
+	env := []string{"TIDBIT_HOME=" + home, "HOME=" + home, "PATH=/usr/bin:/bin",
+		// A bus address that does not exist: no autolaunched session bus.
+		"DBUS_SESSION_BUS_ADDRESS=unix:path=" + filepath.Join(home, "no-bus")}
+	first := exec.Command(tidbitBin)
+	first.Env = env
+	var out1 bytes.Buffer
+	first.Stdout, first.Stderr = &out1, &out1
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer first.Process.Kill()
+	// Wait until the first holds the single-instance lock (its pid is in
+	// the lock file), so the second cannot become the tray itself.
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		b, _ := os.ReadFile(filepath.Join(home, "tray.lock"))
+		if strings.TrimSpace(string(b)) == fmt.Sprint(first.Process.Pid) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	var r run
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		second := exec.CommandContext(ctx, tidbitBin)
+		second.Env = env
+		var o bytes.Buffer
+		second.Stdout, second.Stderr = &o, &o
+		err := second.Run()
+		cancel()
+		if err == nil {
+			r = run{0, o.String(), ""}
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if r.out == "" {
+		t.Fatalf("a second tidbit never handed over; first said:\n%s", out1.String())
+	}
+	if first.ProcessState != nil {
+		t.Fatalf("the first tidbit exited: %s", out1.String())
+	}
+	if err := first.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- first.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("SIGTERM: %v\n%s", err, out1.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("the tray did not stop on SIGTERM:\n%s", out1.String())
 	}
 }

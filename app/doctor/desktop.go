@@ -53,7 +53,17 @@ func sessionBus(env Env) (*dbus.Conn, string) {
 	if env.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" && env.Getenv("XDG_RUNTIME_DIR") == "" {
 		return nil, "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset)"
 	}
-	conn, err := dbus.ConnectSessionBus()
+	// Only a running bus: godbus's ConnectSessionBus would start one with
+	// dbus-launch and leave it behind.
+	conn, err := dbus.SessionBusPrivateNoAutoStartup()
+	if err == nil {
+		if err = conn.Auth(nil); err == nil {
+			err = conn.Hello()
+		}
+		if err != nil {
+			conn.Close()
+		}
+	}
 	if err != nil {
 		return nil, "cannot reach the D-Bus session bus: " + err.Error()
 	}

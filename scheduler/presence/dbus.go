@@ -35,7 +35,7 @@ func (b *bus) get(ctx context.Context) (*dbus.Conn, error) {
 	case b.name == "system":
 		c, err = dbus.ConnectSystemBus()
 	default:
-		c, err = dbus.ConnectSessionBus()
+		c, err = connectSessionNoLaunch()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("connecting to the %s bus: %w", b.name, err)
@@ -183,4 +183,23 @@ func (n notificationsInhibited) Check(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("Inhibited is %s, not a boolean", v.Signature())
 	}
 	return on, nil
+}
+
+// connectSessionNoLaunch connects to the running session bus only. godbus's
+// ConnectSessionBus runs dbus-launch when no bus is found, which would leave
+// a stray dbus-daemon behind on a machine without a desktop session.
+func connectSessionNoLaunch() (*dbus.Conn, error) {
+	c, err := dbus.SessionBusPrivateNoAutoStartup()
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Auth(nil); err != nil {
+		c.Close()
+		return nil, err
+	}
+	if err := c.Hello(); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
 }
