@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tidbit-learn/tidbit/app/assign"
 	"github.com/tidbit-learn/tidbit/app/core"
 	"github.com/tidbit-learn/tidbit/app/tray"
 )
@@ -33,7 +34,16 @@ func (c *cli) runTray(cmd *cobra.Command) error {
 		// The resident process runs the integrity check at open, and opens
 		// the store only once it holds the single-instance lock.
 		Open: func(ctx context.Context) (*core.App, error) { return c.open(ctx, core.Options{}) },
-		Now:  c.Now, Loc: c.Loc, Log: c.Err}
+		Now:  c.Now, Loc: c.Loc, Log: c.Err,
+		// The progress line names open assignments; a failure to read them
+		// only leaves the line shorter.
+		Assignments: func(ctx context.Context, a *core.App) string {
+			sts, err := assignmentStatuses(ctx, a, c.Now())
+			if err != nil {
+				return ""
+			}
+			return assign.ProgressLine(sts, c.Now(), c.Loc)
+		}}
 	err = r.Run(cmd.Context()) // SIGINT and SIGTERM cancel the context: a clean stop
 	if errors.Is(err, tray.ErrHandedOver) {
 		fmt.Fprintln(c.Out, err)

@@ -32,6 +32,9 @@ type Status struct {
 	Goal    int    // items planned for today; 0: no goal
 	Waiting bool   // an item is held for the learner
 	Problem string // empty when all is well; else one line for the tooltip
+	// Assigned is one line about open assignments ("2 assignments open;
+	// next: Sam, due Fri 5 Dec (1 of 3 done)"); empty when none is open.
+	Assigned string
 }
 
 // model is the tray's state, kept apart from the menu so it is tested as
@@ -88,16 +91,23 @@ func nextMidnight(t time.Time) time.Time {
 	return time.Date(y, mo, d+1, 0, 0, 0, 0, t.Location())
 }
 
-// progressLabel is the menu's line about today.
+// progressLabel is the menu's line about today, and about open
+// assignments when there are any.
 func (m *model) progressLabel() string {
 	s := m.status
-	if s.Goal > 0 {
-		return fmt.Sprintf("Today: %d of %d done", s.Done, s.Goal)
+	var today string
+	switch {
+	case s.Goal > 0:
+		today = fmt.Sprintf("Today: %d of %d done", s.Done, s.Goal)
+	case s.Done == 1:
+		today = "Today: 1 done"
+	default:
+		today = fmt.Sprintf("Today: %d done", s.Done)
 	}
-	if s.Done == 1 {
-		return "Today: 1 done"
+	if s.Assigned != "" {
+		return today + " · " + s.Assigned
 	}
-	return fmt.Sprintf("Today: %d done", s.Done)
+	return today
 }
 
 // tooltip explains the icon in words.

@@ -31,6 +31,9 @@ type Resident struct {
 	Self string
 	// Host is the tray host; nil means fyne.io/systray.
 	Host Host
+	// Assignments returns the progress line's text about open
+	// assignments ("" for none); nil shows none.
+	Assignments func(ctx context.Context, a *core.App) string
 	// Linger is passed to tidbit-ui: how long it stays warm after its
 	// last window; 0 keeps tidbit-ui's default (2 minutes).
 	Linger time.Duration
@@ -115,6 +118,9 @@ func (r Resident) Run(ctx context.Context) error {
 				return Status{}, err
 			}
 			s := Status{Done: st.TodayCompleted}
+			if r.Assignments != nil {
+				s.Assigned = r.Assignments(ctx, app)
+			}
 			mu.Lock()
 			if uiErr != nil {
 				s.Problem = uiErr.Error()

@@ -264,6 +264,8 @@ func TestModel(t *testing.T) {
 		{"ready no goal", model{status: Status{Done: 0}}, Ready, "Today: 0 done", time.Time{}},
 		{"one done", model{status: Status{Done: 1}}, Ready, "Today: 1 done", time.Time{}},
 		{"goal", model{status: Status{Done: 2, Goal: 4}}, Ready, "Today: 2 of 4 done", time.Time{}},
+		{"assignments", model{status: Status{Done: 1, Assigned: "1 assignment open; next: Sam, due Fri 5 Dec (0 of 2 done)"}}, Ready,
+			"Today: 1 done · 1 assignment open; next: Sam, due Fri 5 Dec (0 of 2 done)", time.Time{}},
 		{"waiting", model{status: Status{Waiting: true}}, Waiting, "Today: 0 done", time.Time{}},
 		{"snoozed", model{snoozeUntil: at(15, 0)}, Snoozed, "Today: 0 done", at(15, 0)},
 		{"snooze over", model{snoozeUntil: at(14, 0)}, Ready, "Today: 0 done", time.Time{}},
