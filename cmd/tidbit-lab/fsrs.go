@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -138,20 +137,7 @@ func runFSRS(args []string, stdout, stderr io.Writer) int {
 		}
 		rep.Trace, rep.TraceWeights = *trace, traceName
 	}
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
-			fmt.Fprintf(stderr, "tidbit-lab fsrs: %v\n", err)
-			return 1
-		}
-		return 0
-	}
-	if err := rep.writeTable(stdout); err != nil {
-		fmt.Fprintf(stderr, "tidbit-lab fsrs: %v\n", err)
-		return 1
-	}
-	return 0
+	return emit(stdout, stderr, "fsrs", *asJSON, rep, rep.writeTable)
 }
 
 var offsetRE = regexp.MustCompile(`^(?:UTC)?([+-])(\d{1,2})(?::?(\d{2}))?$`)

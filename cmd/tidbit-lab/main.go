@@ -141,16 +141,24 @@ func runKT(args []string, stdout, stderr io.Writer) int {
 			kt.Report
 			Fit kt.FitInfo `json:"fit"`
 		}{rep, model.Info()}
+		return emit(stdout, stderr, "kt", true, out, nil)
+	}
+	return emit(stdout, stderr, "kt", false, nil, rep.WriteTable)
+}
+
+// emit prints a subcommand's report as indented JSON or as its table and
+// returns the exit code (1 when writing fails).
+func emit(stdout, stderr io.Writer, cmd string, asJSON bool, v any, table func(io.Writer) error) int {
+	var err error
+	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(out); err != nil {
-			fmt.Fprintf(stderr, "tidbit-lab kt: %v\n", err)
-			return 1
-		}
-		return 0
+		err = enc.Encode(v)
+	} else {
+		err = table(stdout)
 	}
-	if err := rep.WriteTable(stdout); err != nil {
-		fmt.Fprintf(stderr, "tidbit-lab kt: %v\n", err)
+	if err != nil {
+		fmt.Fprintf(stderr, "tidbit-lab %s: %v\n", cmd, err)
 		return 1
 	}
 	return 0

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -43,16 +42,8 @@ func runRecsim(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "tidbit-lab recsim: %v\n", err)
 		return 2
 	}
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
-			fmt.Fprintf(stderr, "tidbit-lab recsim: %v\n", err)
-			return 1
-		}
-	} else if err := rep.WriteTable(stdout); err != nil {
-		fmt.Fprintf(stderr, "tidbit-lab recsim: %v\n", err)
-		return 1
+	if code := emit(stdout, stderr, "recsim", *asJSON, rep, rep.WriteTable); code != 0 {
+		return code
 	}
 	if !rep.Passed() {
 		return 1
