@@ -22,12 +22,15 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"github.com/tidbit-learn/tidbit/app/assign"
 	"github.com/tidbit-learn/tidbit/app/core"
 	"github.com/tidbit-learn/tidbit/app/instance"
+	"github.com/tidbit-learn/tidbit/app/learner"
 	"github.com/tidbit-learn/tidbit/app/learner/storepick"
 	"github.com/tidbit-learn/tidbit/app/lessonflow"
 	"github.com/tidbit-learn/tidbit/app/paths"
 	"github.com/tidbit-learn/tidbit/app/store"
+	"github.com/tidbit-learn/tidbit/app/xapi"
 	"github.com/tidbit-learn/tidbit/widgets/lessonwin"
 )
 
@@ -136,13 +139,28 @@ func Start(ctx context.Context, fa fyne.App, cfg Config, d Deps, quit func()) (*
 		return nil, err
 	}
 	pr := &Process{App: a, release: release}
-	cards, err := storepick.NewCards()
+	// The same model as `tidbit learn`: personal review weights when fitted,
+	// assignments first as their due dates near, xAPI statements queued with
+	// the progress when an LRS is set up. Failures reading assignments or the
+	// LRS setting only lose those extras, never the lesson.
+	cards, err := storepick.CardsFor(ctx, a.Store)
 	if err != nil {
 		pr.Close()
 		return nil, err
 	}
+	now := time.Now
+	if d.Now != nil {
+		now = d.Now
+	}
+	var assigned []learner.Assignment
+	if m, err := storepick.KTMastery(ctx, a.Store); err == nil {
+		assigned, _ = assign.PickerAssignments(ctx, a.Store, a.Taxonomy, m, now())
+	}
 	flow := &lessonflow.Flow{Store: a.Store, Taxonomy: a.Taxonomy, Cards: cards, Now: d.Now, Source: "desktop",
-		Picker: storepick.Picker{Store: a.Store, Taxonomy: a.Taxonomy, Now: d.Now}}
+		Picker: storepick.Picker{Store: a.Store, Taxonomy: a.Taxonomy, Now: d.Now, Assignments: assigned}}
+	if rec, err := xapi.LoadRecorder(ctx, a.Store); err == nil && rec != nil {
+		flow.Outbox = rec
+	}
 	run, err := flow.Start(ctx, cfg.LessonID)
 	if err != nil {
 		pr.Close()
