@@ -86,13 +86,15 @@ Works over SSH and without a display.`,
 			if rec != nil {
 				s.Outbox = rec
 			}
-			if _, err = s.Run(cmd.Context(), lesson); err != nil {
+			res, err := s.Run(cmd.Context(), lesson)
+			if err != nil {
 				return err
 			}
 			// The learner is done: a good time to refit personal review
 			// weights (at most weekly; a fraction of a second). A failure
 			// here must not turn a finished lesson into an error.
 			if rec != nil {
+				c.reportMastered(cmd.Context(), a, rec, res.LessonID)
 				// A short try; what does not go out now stays in the outbox.
 				ctx, cancel := context.WithTimeout(cmd.Context(), 5*time.Second)
 				if _, err := (&xapi.Sender{Store: a.Store, Now: c.Now}).Flush(ctx); err != nil {
@@ -643,4 +645,26 @@ func (c *cli) checkModel(ctx context.Context, st *store.Store) doctor.Result {
 		return doctor.Result{Status: doctor.Warn, Detail: fmt.Sprintf("%s at %s (optional: without it Tidbit uses authored questions)", s.Problem, s.Host), Fix: s.Fix}
 	}
 	return doctor.Result{Status: doctor.OK, Detail: fmt.Sprintf("Ollama %s at %s with %s", s.Version, s.Host, model)}
+}
+
+// reportMastered queues xAPI "mastered" statements for the skills of the
+// lesson just done that the knowledge-tracing model now rates as mastered.
+// A failure is a note, never an error: the lesson itself is saved.
+func (c *cli) reportMastered(ctx context.Context, a *core.App, rec *xapi.Recorder, lessonID string) {
+	l, err := a.Store.Lesson(ctx, lessonID)
+	if err != nil {
+		return
+	}
+	m, err := storepick.KTMastery(ctx, a.Store)
+	if err == nil {
+		_, err = rec.EnqueueMasteredSkills(ctx, a.Store, m, l.Skills, func(id string) string {
+			if sk, ok := a.Taxonomy.Skill(id); ok {
+				return sk.Name
+			}
+			return id
+		}, c.Now())
+	}
+	if err != nil {
+		fmt.Fprintf(c.Err, "note: could not report mastered skills: %v\n", err)
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tidbit-learn/tidbit/app/learner"
 	"github.com/tidbit-learn/tidbit/app/store"
 )
 
@@ -257,3 +258,35 @@ func isUUID(s string) bool {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// Mastery thresholds for the mastered statement: the knowledge-tracing
+// model must give at least MasteredP with at least MasteredAnswers answers
+// on the skill behind it.
+const (
+	MasteredP       = 0.85
+	MasteredAnswers = 5
+)
+
+// EnqueueMasteredSkills queues a mastered statement for each of skills the
+// mastery estimate puts over the thresholds. Each skill is reported once
+// ever: the statement id depends only on the learner and the skill, and the
+// outbox keeps an id once (sent or not). It returns how many it queued now
+// or before.
+func (r *Recorder) EnqueueMasteredSkills(ctx context.Context, st *store.Store, m learner.Mastery, skills []string,
+	name func(skill string) string, at time.Time) (int, error) {
+	if r == nil || m == nil {
+		return 0, nil
+	}
+	n := 0
+	for _, sk := range skills {
+		e := m.Estimate(sk)
+		if e.Answered < MasteredAnswers || !(e.P >= MasteredP) {
+			continue
+		}
+		if err := r.EnqueueMastered(ctx, st, sk, name(sk), e.P, "", at); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
