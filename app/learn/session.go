@@ -93,7 +93,7 @@ func (s *Session) Run(ctx context.Context, lessonID string) (Result, error) {
 	kind := "lesson"
 	if review {
 		kind = "review"
-		if l.Questions, err = s.dueQuestions(ctx, l.Questions, started); err != nil {
+		if l.Questions, err = DueQuestions(ctx, s.Store, l.Questions, started); err != nil {
 			return res, err
 		}
 	}
@@ -132,15 +132,15 @@ func (s *Session) Run(ctx context.Context, lessonID string) (Result, error) {
 	return res, nil
 }
 
-// dueQuestions keeps the questions whose review is due; when the lesson is
+// DueQuestions keeps the questions whose review is due; when the lesson is
 // due as a whole but no single card is (cards were never stored for it),
-// all of them.
-func (s *Session) dueQuestions(ctx context.Context, qs []store.Question, now time.Time) ([]store.Question, error) {
+// all of them. The terminal session and the lesson window both use it.
+func DueQuestions(ctx context.Context, st *store.Store, qs []store.Question, now time.Time) ([]store.Question, error) {
 	var due []store.Question
 	for _, q := range qs {
-		c, ok, err := s.Store.SRSCard(ctx, q.ID)
+		c, ok, err := st.SRSCard(ctx, q.ID)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("reading the review card of %s: %w", q.ID, err)
 		}
 		if ok && !c.Due.After(now) {
 			due = append(due, q)
@@ -210,7 +210,7 @@ func (s *Session) quiz(ctx context.Context, in *bufio.Reader, l store.Lesson, re
 		if err != nil {
 			return err
 		}
-		ok := isCorrect(q, chosen)
+		ok := IsCorrect(q, chosen)
 		now := s.Now()
 		ans := store.Answer{ID: s.NewID(), AttemptID: res.AttemptID, QuestionID: q.ID,
 			QuestionHash: q.ContentHash, Chosen: chosen, Correct: ok, AnsweredAt: now, Duration: now.Sub(asked)}
@@ -306,22 +306,24 @@ func ParseChoice(line string, n int, multi bool) ([]int, error) {
 	return out, nil
 }
 
-func isCorrect(q store.Question, chosen []int) bool {
-	want := map[int]bool{}
-	for i, o := range q.Options {
-		if o.Correct {
-			want[i] = true
-		}
-	}
-	if len(want) != len(chosen) {
-		return false
-	}
+// IsCorrect says whether chosen is exactly q's set of correct options
+// (out-of-range or repeated indexes are wrong). The terminal session and the
+// lesson window both judge answers with it.
+func IsCorrect(q store.Question, chosen []int) bool {
+	seen := map[int]bool{}
 	for _, c := range chosen {
-		if !want[c] {
+		if c < 0 || c >= len(q.Options) || !q.Options[c].Correct || seen[c] {
 			return false
 		}
+		seen[c] = true
 	}
-	return true
+	want := 0
+	for _, o := range q.Options {
+		if o.Correct {
+			want++
+		}
+	}
+	return len(seen) == want
 }
 
 func (s *Session) feedback(q store.Question, chosen []int, ok bool) {

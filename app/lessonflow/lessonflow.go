@@ -125,7 +125,7 @@ func (f *Flow) Start(ctx context.Context, lessonID string) (*Run, error) {
 	if pick.Review {
 		kind = "review"
 		r.Reflection = nil
-		if r.Questions, err = f.dueQuestions(ctx, l.Questions, started); err != nil {
+		if r.Questions, err = learn.DueQuestions(ctx, f.Store, l.Questions, started); err != nil {
 			return nil, err
 		}
 	}
@@ -164,26 +164,6 @@ func (f *Flow) meta(l store.Lesson) string {
 	return strings.Join(parts, " · ")
 }
 
-// dueQuestions keeps the questions whose review is due; when none is (the
-// lesson is due from its completions, with no cards stored), all of them.
-// It mirrors app/learn's terminal session.
-func (f *Flow) dueQuestions(ctx context.Context, qs []store.Question, now time.Time) ([]store.Question, error) {
-	var due []store.Question
-	for _, q := range qs {
-		c, ok, err := f.Store.SRSCard(ctx, q.ID)
-		if err != nil {
-			return nil, fmt.Errorf("reading the review card of %s: %w", q.ID, err)
-		}
-		if ok && !c.Due.After(now) {
-			due = append(due, q)
-		}
-	}
-	if len(due) == 0 {
-		return qs, nil
-	}
-	return due, nil
-}
-
 // Shown marks the moment a question appeared, for the answer's duration.
 func (r *Run) Shown(questionID string) {
 	r.mu.Lock()
@@ -219,7 +199,7 @@ func (r *Run) Answer(ctx context.Context, questionID string, chosen []int, round
 			return false, fmt.Errorf("question %s has no option %d", questionID, c+1)
 		}
 	}
-	ok := IsCorrect(*q, chosen)
+	ok := learn.IsCorrect(*q, chosen)
 	if round > 1 {
 		return ok, nil
 	}
@@ -253,24 +233,6 @@ func (r *Run) Answer(ctx context.Context, questionID string, chosen []int, round
 		r.correct++
 	}
 	return ok, nil
-}
-
-// IsCorrect says whether chosen is exactly q's set of correct options.
-func IsCorrect(q store.Question, chosen []int) bool {
-	seen := map[int]bool{}
-	for _, c := range chosen {
-		if c < 0 || c >= len(q.Options) || !q.Options[c].Correct || seen[c] {
-			return false
-		}
-		seen[c] = true
-	}
-	want := 0
-	for _, o := range q.Options {
-		if o.Correct {
-			want++
-		}
-	}
-	return len(seen) == want
 }
 
 // Reflect records the learner's free-text answer; blank text records

@@ -290,8 +290,8 @@ func TestIsCorrect(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := IsCorrect(q, tc.chosen); got != tc.want {
-				t.Fatalf("IsCorrect(%v) = %v", tc.chosen, got)
+			if got := learn.IsCorrect(q, tc.chosen); got != tc.want {
+				t.Fatalf("learn.IsCorrect(%v) = %v", tc.chosen, got)
 			}
 		})
 	}
