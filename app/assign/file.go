@@ -162,7 +162,7 @@ func Parse(name string, data []byte, loc *time.Location) (*File, error) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line, msg := yamlErr(err)
+		line, msg := content.YAMLErrorLine(err)
 		p.add(line, msg)
 		return nil, e
 	}
@@ -484,21 +484,4 @@ func (p parser) limit(line int, key, v string, max int) string {
 		return string(r[:max])
 	}
 	return v
-}
-
-var yamlLineRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-// yamlErr splits a yaml.v3 error into its line and message. The parser's
-// "did not find expected ..." errors carry a 0-based line; the scanner's
-// are 1-based (content.yamlErrLine has the same rule).
-func yamlErr(err error) (int, string) {
-	m := yamlLineRe.FindStringSubmatch(err.Error())
-	if m == nil {
-		return 0, "YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")
-	}
-	n, _ := strconv.Atoi(m[1])
-	if strings.HasPrefix(m[2], "did not find expected") || strings.HasPrefix(m[2], "found a tab character that violates indentation") {
-		n++
-	}
-	return n, "YAML: " + m[2]
 }

@@ -393,7 +393,7 @@ func parseManifest(f file, m *store.Pack, e *Error) {
 func parseYAML(name string, data []byte, offset int, e *Error) (*yaml.Node, bool) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		line, msg := yamlErrLine(err)
+		line, msg := YAMLErrorLine(err)
 		if line > 0 {
 			line += offset
 		}
@@ -416,10 +416,13 @@ var parserProblems = []string{
 
 var yamlLineRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-func yamlErrLine(err error) (int, string) {
+// YAMLErrorLine splits a go.yaml.in/yaml/v3 error into the 1-based line it
+// concerns (0 when it names none) and a message for a person. Other readers
+// of YAML files (assignments) use it so every file reports lines alike.
+func YAMLErrorLine(err error) (int, string) {
 	m := yamlLineRe.FindStringSubmatch(err.Error())
 	if m == nil {
-		return 0, strings.TrimPrefix(err.Error(), "yaml: ")
+		return 0, "YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")
 	}
 	n, _ := strconv.Atoi(m[1])
 	// yaml.v3 numbers scanner errors from 1 but parser errors from 0 (it
