@@ -26,6 +26,7 @@ import (
 	"github.com/tidbit-learn/tidbit/app/learn"
 	"github.com/tidbit-learn/tidbit/app/learner/storepick"
 	"github.com/tidbit-learn/tidbit/app/paths"
+	"github.com/tidbit-learn/tidbit/app/settings"
 	"github.com/tidbit-learn/tidbit/app/store"
 	"github.com/tidbit-learn/tidbit/app/xapi"
 	"github.com/tidbit-learn/tidbit/llm"
@@ -614,25 +615,25 @@ func (c *cli) checkDatabase(ctx context.Context) (doctor.Result, *store.Store) {
 func checkCalendars(ctx context.Context, st *store.Store) doctor.Result {
 	var cals []string
 	if st != nil {
-		if _, err := st.Setting(ctx, "calendars", &cals); err != nil {
+		s, err := settings.Load(ctx, st)
+		if err != nil {
 			return doctor.Result{Status: doctor.Warn, Detail: err.Error()}
 		}
+		cals = s.Calendars
 	}
 	if len(cals) == 0 {
-		return doctor.Result{Status: doctor.Warn, Detail: "no calendar set up: Tidbit cannot see your meetings yet",
-			Fix: "calendar support comes with the moments feature; until then Tidbit offers lessons only when you ask"}
+		return doctor.Result{Status: doctor.Warn, Detail: "no calendar set up: Tidbit cannot see your meetings, so it offers items only on idle pauses and when you ask",
+			Fix: "add one in Settings or with `tidbit settings set calendars=PATH-OR-URL`; check it with `tidbit calendar PATH-OR-URL`"}
 	}
 	return doctor.Result{Status: doctor.OK, Detail: fmt.Sprintf("%d calendar(s) configured", len(cals))}
 }
 
 func (c *cli) checkModel(ctx context.Context, st *store.Store) doctor.Result {
-	var host, model string
-	var allowRemote bool
+	var set settings.Settings
 	if st != nil {
-		st.Setting(ctx, "llm.host", &host)
-		st.Setting(ctx, "llm.model", &model)
-		st.Setting(ctx, "llm.allow_remote", &allowRemote)
+		set, _ = settings.Load(ctx, st)
 	}
+	host, model, allowRemote := set.ModelHost, set.Model, set.AllowRemote
 	if model == "" {
 		model = llm.DefaultModel
 	}
