@@ -154,7 +154,9 @@ func (s Settings) DailyGoal() int { return s.Filled().MaxPerDay }
 
 // PopupHide is how long an untouched pop-up stays before it hides and its
 // item is held.
-func (s Settings) PopupHide() time.Duration { return time.Duration(s.Filled().PopupHideMin) * time.Minute }
+func (s Settings) PopupHide() time.Duration {
+	return time.Duration(s.Filled().PopupHideMin) * time.Minute
+}
 
 var dayNames = map[string]time.Weekday{"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday,
 	"wed": time.Wednesday, "thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday}
