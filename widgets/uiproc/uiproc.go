@@ -22,15 +22,11 @@ import (
 
 	"fyne.io/fyne/v2"
 
-	"github.com/tidbit-learn/tidbit/app/assign"
 	"github.com/tidbit-learn/tidbit/app/core"
 	"github.com/tidbit-learn/tidbit/app/instance"
-	"github.com/tidbit-learn/tidbit/app/learner"
-	"github.com/tidbit-learn/tidbit/app/learner/storepick"
 	"github.com/tidbit-learn/tidbit/app/lessonflow"
 	"github.com/tidbit-learn/tidbit/app/paths"
 	"github.com/tidbit-learn/tidbit/app/store"
-	"github.com/tidbit-learn/tidbit/app/xapi"
 	"github.com/tidbit-learn/tidbit/widgets/lessonwin"
 )
 
@@ -51,25 +47,26 @@ const (
 
 // Config is the parsed command line.
 type Config struct {
-	Command  string // "lesson"
+	Command  string // a key of Windows: "lesson", "progress", ...
 	LessonID string // "" for the next pick
 	DataDir  string
 	Linger   time.Duration
 }
 
-const usage = `usage: tidbit-ui lesson [--lesson ID] [--data-dir DIR] [--linger 2m]
+const usage = `usage: tidbit-ui WINDOW [--lesson ID] [--data-dir DIR] [--linger 2m]
 
-Shows the next lesson picked for you (or --lesson ID) in a small window,
-then its quiz; every answer is saved as you give it. The process exits
---linger after its last window closes.`
+WINDOW is one of: lesson, progress, profile, library, settings, onboarding.
+lesson shows the next lesson picked for you (or --lesson ID) in a small
+window, then its quiz; every answer is saved as you give it. The process
+exits --linger after its last window closes.`
 
 // ParseArgs reads the command line (without the program name).
 func ParseArgs(args []string) (Config, error) {
-	if len(args) == 0 || args[0] != "lesson" {
+	if len(args) == 0 || !isWindow(args[0]) {
 		return Config{}, errors.New(usage)
 	}
 	cfg := Config{Command: args[0]}
-	fs := flag.NewFlagSet("tidbit-ui lesson", flag.ContinueOnError)
+	fs := flag.NewFlagSet("tidbit-ui "+args[0], flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&cfg.LessonID, "lesson", "", "lesson id (default: the next pick)")
 	fs.StringVar(&cfg.DataDir, "data-dir", "", "data folder (default: $TIDBIT_HOME, else the XDG data folder)")
@@ -105,6 +102,7 @@ type Process struct {
 	Run    *lessonflow.Run
 
 	release func()
+	deps    Deps
 }
 
 // ErrBusy means another window process holds this data folder.
@@ -138,39 +136,13 @@ func Start(ctx context.Context, fa fyne.App, cfg Config, d Deps, quit func()) (*
 		release()
 		return nil, err
 	}
-	pr := &Process{App: a, release: release}
-	// The same model as `tidbit learn`: personal review weights when fitted,
-	// assignments first as their due dates near, xAPI statements queued with
-	// the progress when an LRS is set up. Failures reading assignments or the
-	// LRS setting only lose those extras, never the lesson.
-	cards, err := storepick.CardsFor(ctx, a.Store)
-	if err != nil {
-		pr.Close()
-		return nil, err
-	}
-	now := time.Now
-	if d.Now != nil {
-		now = d.Now
-	}
-	var assigned []learner.Assignment
-	if m, err := storepick.KTMastery(ctx, a.Store); err == nil {
-		assigned, _ = assign.PickerAssignments(ctx, a.Store, a.Taxonomy, m, now())
-	}
-	flow := &lessonflow.Flow{Store: a.Store, Taxonomy: a.Taxonomy, Cards: cards, Now: d.Now, Source: "desktop",
-		Picker: storepick.Picker{Store: a.Store, Taxonomy: a.Taxonomy, Now: d.Now, Assignments: assigned}}
-	if rec, err := xapi.LoadRecorder(ctx, a.Store); err == nil && rec != nil {
-		flow.Outbox = rec
-	}
-	run, err := flow.Start(ctx, cfg.LessonID)
-	if err != nil {
-		pr.Close()
-		return nil, err
-	}
-	pr.Run = run
+	pr := &Process{App: a, release: release, deps: d}
 	pr.Writer = lessonwin.NewWriter(context.WithoutCancel(ctx))
 	pr.Linger = lessonwin.NewLinger(cfg.Linger, quit)
-	pr.Linger.Opened()
-	pr.Window = lessonwin.Show(fa, run.Item, run, lessonwin.Options{Writer: pr.Writer, OnClosed: pr.Linger.Closed})
+	if err := pr.Open(ctx, fa, cfg); err != nil {
+		pr.Close()
+		return nil, err
+	}
 	return pr, nil
 }
 

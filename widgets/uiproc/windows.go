@@ -1,0 +1,87 @@
+package uiproc
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/tidbit-learn/tidbit/app/assign"
+	"github.com/tidbit-learn/tidbit/app/learner"
+	"github.com/tidbit-learn/tidbit/app/learner/storepick"
+	"github.com/tidbit-learn/tidbit/app/lessonflow"
+	"github.com/tidbit-learn/tidbit/app/xapi"
+	"github.com/tidbit-learn/tidbit/widgets/lessonwin"
+)
+
+// An opener shows one kind of window in a started process. It must count
+// the window with p.Linger.Opened and pass p.Linger.Closed as the window's
+// close callback, so the process lingers and exits after the last one.
+type opener func(ctx context.Context, fa fyne.App, p *Process, cfg Config) error
+
+// windows are the windows tidbit-ui can show, by command name. Each window
+// kind adds itself here (one line), in its own file where it is long.
+var windows = map[string]opener{
+	"lesson": openLesson,
+}
+
+// windowNames lists every window the command line accepts; ones without an
+// opener yet answer with a clear error rather than a usage message.
+var windowNames = []string{"lesson", "progress", "profile", "library", "settings", "onboarding"}
+
+func isWindow(name string) bool {
+	for _, n := range windowNames {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Open shows the window cfg asks for in this process (the first window at
+// start, and further ones when a warm process is asked for more).
+func (p *Process) Open(ctx context.Context, fa fyne.App, cfg Config) error {
+	open, ok := windows[cfg.Command]
+	if !ok {
+		return fmt.Errorf("the %s window is not available in this version", cfg.Command)
+	}
+	return open(ctx, fa, p, cfg)
+}
+
+func (p *Process) now() time.Time {
+	if p.deps.Now != nil {
+		return p.deps.Now()
+	}
+	return time.Now()
+}
+
+// openLesson shows the next pick (or cfg.LessonID) with the same model as
+// `tidbit learn`: personal review weights when fitted, assignments first
+// as their due dates near, xAPI statements queued with the progress when
+// an LRS is set up. Failures reading assignments or the LRS setting only
+// lose those extras, never the lesson.
+func openLesson(ctx context.Context, fa fyne.App, p *Process, cfg Config) error {
+	a := p.App
+	cards, err := storepick.CardsFor(ctx, a.Store)
+	if err != nil {
+		return err
+	}
+	var assigned []learner.Assignment
+	if m, err := storepick.KTMastery(ctx, a.Store); err == nil {
+		assigned, _ = assign.PickerAssignments(ctx, a.Store, a.Taxonomy, m, p.now())
+	}
+	flow := &lessonflow.Flow{Store: a.Store, Taxonomy: a.Taxonomy, Cards: cards, Now: p.deps.Now, Source: "desktop",
+		Picker: storepick.Picker{Store: a.Store, Taxonomy: a.Taxonomy, Now: p.deps.Now, Assignments: assigned}}
+	if rec, err := xapi.LoadRecorder(ctx, a.Store); err == nil && rec != nil {
+		flow.Outbox = rec
+	}
+	run, err := flow.Start(ctx, cfg.LessonID)
+	if err != nil {
+		return err
+	}
+	p.Run = run
+	p.Linger.Opened()
+	p.Window = lessonwin.Show(fa, run.Item, run, lessonwin.Options{Writer: p.Writer, OnClosed: p.Linger.Closed})
+	return nil
+}
