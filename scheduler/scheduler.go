@@ -500,6 +500,16 @@ func (s *Scheduler) Snooze(id string, d time.Duration) {
 	s.saveState()
 }
 
+// Hold keeps an offered item (by Moment.ID) for the next good moment: the
+// pop-up hid itself untouched.
+func (s *Scheduler) Hold(id, reason string) error {
+	s.mu.Lock()
+	err := s.eng.Hold(s.clock.Now(), id, reason)
+	s.mu.Unlock()
+	s.saveState()
+	return err
+}
+
 // Pause offers nothing for d (d <= 0: until Resume); it resumes by itself.
 func (s *Scheduler) Pause(d time.Duration) {
 	s.mu.Lock()

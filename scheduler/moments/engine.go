@@ -629,6 +629,22 @@ func (e *Engine) Snooze(now time.Time, id string, d time.Duration) {
 	e.note(now, "snoozed until %s", until.In(e.loc).Format("Mon 15:04"))
 }
 
+// Hold keeps the offered item id for the next good moment without a
+// snooze: the pop-up hid itself untouched, so the user never said no. No
+// timer resets; the held item is released by the next moment the policy
+// allows (spacing and budget still apply).
+func (e *Engine) Hold(now time.Time, id, reason string) error {
+	m, ok := e.offered[id]
+	if !ok {
+		return fmt.Errorf("no offered item %q", id)
+	}
+	if e.held == nil {
+		e.held = &Held{Moment: m, Since: now, Reason: reason}
+	}
+	e.note(now, "%s item held: %s", m.Kind, reason)
+	return nil
+}
+
 // Pause stops all offers until now+d (d <= 0: until Resume); it ends by itself.
 func (e *Engine) Pause(now time.Time, d time.Duration) {
 	if d <= 0 {

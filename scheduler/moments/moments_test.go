@@ -200,6 +200,35 @@ func TestHoldKeepsTimers(t *testing.T) {
 	}
 }
 
+// TestHoldUntouchedPopup: a pop-up that hid itself untouched keeps its item
+// for the next moment the policy allows, which releases it; nothing counts
+// as a dismissal.
+func TestHoldUntouchedPopup(t *testing.T) {
+	e := engine(t, Config{}, nil)
+	active := Sample{Known: true, Idle: 70 * time.Second}
+	d := e.Consider(day(9, 30), Moment{Kind: Pause, At: day(9, 30), Minutes: 3}, active)
+	if !d.Offered {
+		t.Fatalf("not offered: %s", d)
+	}
+	if err := e.Hold(day(9, 33), d.Moment.ID, "the pop-up hid itself untouched"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Hold(day(9, 33), "pause@nowhere", "x"); err == nil {
+		t.Fatal("held an item never offered")
+	}
+	st := e.Status(day(9, 34))
+	if st.Held == nil || st.Held.Moment.ID != d.Moment.ID || !st.SnoozedUntil.IsZero() {
+		t.Fatalf("status after hold: %+v", st)
+	}
+	d = e.Consider(day(10, 20), Moment{Kind: Pause, At: day(10, 20), Minutes: 3}, active)
+	if !d.Offered || d.Moment.Released == nil || d.Moment.Released.Moment.At != day(9, 30) {
+		t.Fatalf("the next moment did not release the held item: %s", d)
+	}
+	if e.Status(day(10, 21)).Held != nil {
+		t.Fatal("still held after release")
+	}
+}
+
 func TestAnswerUnknown(t *testing.T) {
 	e := engine(t, Config{}, nil)
 	if err := e.Answer(day(10, 0), "pause@nowhere", Accepted); err == nil {
