@@ -35,6 +35,12 @@ type Status struct {
 	// Assigned is one line about open assignments ("2 assignments open;
 	// next: Sam, due Fri 5 Dec (1 of 3 done)"); empty when none is open.
 	Assigned string
+	// SnoozedUntil and PausedUntil are the scheduler's (restored after a
+	// restart); zero when not snoozed or paused.
+	SnoozedUntil, PausedUntil time.Time
+	// Remote names a model server that is not on this machine, when the
+	// user allowed one: the tooltip says so.
+	Remote string
 }
 
 // model is the tray's state, kept apart from the menu so it is tested as
@@ -120,9 +126,9 @@ func (m *model) tooltip(now time.Time) string {
 	case Snoozed:
 		return "Tidbit: snoozed until " + m.snoozeUntil.Format("15:04")
 	case Waiting:
-		return "Tidbit: a lesson is waiting for you"
+		return "Tidbit: a lesson is waiting for you" + m.remoteNote()
 	}
-	return "Tidbit: " + m.progressLabel()
+	return "Tidbit: " + m.progressLabel() + m.remoteNote()
 }
 
 // nextChange is when the state may change on its own (a snooze or pause
@@ -135,4 +141,11 @@ func (m *model) nextChange(now time.Time) time.Time {
 		}
 	}
 	return next
+}
+
+func (m *model) remoteNote() string {
+	if m.status.Remote == "" {
+		return ""
+	}
+	return " · model server " + m.status.Remote + " (not this machine)"
 }

@@ -59,6 +59,12 @@ type Actions struct {
 	Settings func()
 	// Show is what a second start asks for; nil means LearnNow.
 	Show func()
+	// Snooze, Pause and Resume tell the scheduler (nil: the menu only
+	// changes the icon). Snooze gets Snooze15m, Snooze1h or
+	// SnoozeRestOfDay; Pause gets the time it ends (the next midnight).
+	Snooze func(d time.Duration)
+	Pause  func(until time.Time)
+	Resume func()
 }
 
 // Deps is everything Run needs.
@@ -77,6 +83,12 @@ type Deps struct {
 	// Init runs once the lock is held, before the icon appears (open the
 	// store here: a second start hands over without touching it).
 	Init func(ctx context.Context) error
+	// Handle answers socket commands other than "show" and "quit" (see
+	// app/ipc); nil refuses them.
+	Handle func(cmd string) error
+	// Started gets the running tray once its menu is built, so the
+	// composition root can ask for a Refresh when its state changes.
+	Started func(t *Tray)
 }
 
 // ErrHandedOver is returned when another tray was running and was asked
@@ -161,8 +173,15 @@ func Run(ctx context.Context, d Deps) error {
 		return nil
 	}
 	t.refresh(ctx)
+	if d.Started != nil {
+		d.Started(t)
+	}
 	return t.loop(ctx)
 }
+
+// Refresh re-reads Status soon (on the tray's loop, not the caller's
+// goroutine).
+func (t *Tray) Refresh() { t.kick() }
 
 func (t *Tray) handle(cmd string) error {
 	switch cmd {
@@ -175,6 +194,11 @@ func (t *Tray) handle(cmd string) error {
 	case "quit":
 		t.Quit()
 		return nil
+	}
+	if t.d.Handle != nil {
+		err := t.d.Handle(cmd)
+		t.kick()
+		return err
 	}
 	return fmt.Errorf("unknown command %q", cmd)
 }
@@ -265,6 +289,9 @@ func (t *Tray) snooze(d time.Duration) {
 	t.mu.Lock()
 	t.m.snooze(t.d.Now(), d)
 	t.mu.Unlock()
+	if t.d.Actions.Snooze != nil {
+		t.d.Actions.Snooze(d)
+	}
 	t.show()
 	t.kick() // re-arm the loop's timer
 }
@@ -272,7 +299,11 @@ func (t *Tray) snooze(d time.Duration) {
 func (t *Tray) pause() {
 	t.mu.Lock()
 	t.m.pauseUntilTomorrow(t.d.Now())
+	until := t.m.pausedUntil
 	t.mu.Unlock()
+	if t.d.Actions.Pause != nil {
+		t.d.Actions.Pause(until)
+	}
 	t.show()
 	t.kick()
 }
@@ -281,6 +312,9 @@ func (t *Tray) resume() {
 	t.mu.Lock()
 	t.m.resume()
 	t.mu.Unlock()
+	if t.d.Actions.Resume != nil {
+		t.d.Actions.Resume()
+	}
 	t.show()
 	t.kick()
 }
@@ -304,6 +338,14 @@ func (t *Tray) refresh(ctx context.Context) {
 		}
 		t.mu.Lock()
 		t.m.status = st
+		// The scheduler's snooze and pause survive restarts; the menu
+		// shows the later of its own and the scheduler's.
+		if st.SnoozedUntil.After(t.m.snoozeUntil) {
+			t.m.snoozeUntil = st.SnoozedUntil
+		}
+		if st.PausedUntil.After(t.m.pausedUntil) {
+			t.m.pausedUntil = st.PausedUntil
+		}
 		t.mu.Unlock()
 	}
 	t.show()

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tidbit-learn/tidbit/app/instance"
 )
 
 // fakeHost records what the tray shows and clicks items by title.
@@ -225,6 +227,74 @@ func TestTrayMenuAndStates(t *testing.T) {
 	}
 }
 
+// TestTraySchedulerHooks: the menu's snooze, pause and resume reach the
+// scheduler; other socket commands reach Handle; the scheduler's restored
+// snooze shows on the icon; Started gives the tray for Refresh.
+func TestTraySchedulerHooks(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the handover socket is Unix-only")
+	}
+	d, _ := deps(t)
+	h := newHost()
+	clk := newClock(at(10, 0))
+	var mu sync.Mutex
+	var calls []string
+	record := func(s string) { mu.Lock(); calls = append(calls, s); mu.Unlock() }
+	status := Status{SnoozedUntil: at(11, 0), Remote: "gpu.lan:11434"}
+	d.Host, d.Now = h, clk.now
+	d.Actions = Actions{
+		Snooze: func(dur time.Duration) { record("snooze " + dur.String()) },
+		Pause:  func(until time.Time) { record("pause " + until.Format("15:04")) },
+		Resume: func() {
+			record("resume")
+			mu.Lock()
+			status.SnoozedUntil = time.Time{} // the scheduler resumes at once
+			mu.Unlock()
+		},
+	}
+	d.Status = func(context.Context) (Status, error) { mu.Lock(); defer mu.Unlock(); return status, nil }
+	d.Handle = func(cmd string) error {
+		if cmd == "moment x done" {
+			record(cmd)
+			return nil
+		}
+		return errors.New("no such command")
+	}
+	started := make(chan *Tray, 1)
+	d.Started = func(tr *Tray) { started <- tr }
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, d) }()
+	tr := <-started
+
+	eventually(t, "the restored snooze", func() bool { icon, tip := h.state(); return bytes.Equal(icon, Icon(Snoozed)) && tip == "Tidbit: snoozed until 11:00" })
+	h.click(t, "Resume")
+	tr.Refresh()
+	eventually(t, "ready with the remote server named", func() bool {
+		_, tip := h.state()
+		return tip == "Tidbit: Today: 0 done · model server gpu.lan:11434 (not this machine)"
+	})
+	h.click(t, "1 hour")
+	h.click(t, "Pause until tomorrow")
+	if err := instanceAsk(d.SocketPath, "moment x done"); err != nil {
+		t.Fatal(err)
+	}
+	if err := instanceAsk(d.SocketPath, "bogus"); err == nil || !strings.Contains(err.Error(), "no such command") {
+		t.Fatalf("unknown command answered %v", err)
+	}
+	mu.Lock()
+	got := strings.Join(calls, "|")
+	mu.Unlock()
+	if want := "resume|snooze 1h0m0s|pause 00:00|moment x done"; got != want {
+		t.Fatalf("calls %q, want %q", got, want)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestTrayStatusProblem(t *testing.T) {
 	d, _ := deps(t)
 	h := newHost()
@@ -409,4 +479,10 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.w.Write(p)
+}
+
+func instanceAsk(path, cmd string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return instance.Ask(ctx, path, cmd)
 }
