@@ -59,6 +59,12 @@ type Options struct {
 	// OnState receives the policy state after every run of the moments job and
 	// every user action, outside the lock, for the daemon to store.
 	OnState func(moments.State)
+	// OnIdle is told, outside the lock, when the user becomes idle (no input
+	// for Policy.PauseAfter, or the screen locked) and active again, as far
+	// as the presence samples the scheduler takes anyway show: background
+	// work (model requests) runs only while idle. It costs no extra queries,
+	// so it is as fresh as the sampling (seconds during a pause).
+	OnIdle func(idle bool)
 }
 
 // Scheduler runs the moments engine from gocron jobs: calendar refreshes, the
@@ -80,6 +86,8 @@ type Scheduler struct {
 	nextReset    time.Time
 	idleErr      string
 	wakeID       uuid.UUID
+	idleKnown    bool // OnIdle has been told
+	idleNow      bool
 
 	runMu   sync.Mutex // one job at a time: simultaneous jobs give the same result in any order
 	fetchMu sync.Mutex // one calendar fetch at a time
@@ -431,6 +439,7 @@ func (s *Scheduler) wakeJob() {
 			}
 			s.mu.Unlock()
 		}
+		s.noteIdle(smp)
 		s.mu.Lock()
 		if next := s.eng.NextCheck(now, smp); next > 0 {
 			s.nextPresence = now.Add(next)
@@ -447,6 +456,21 @@ func (s *Scheduler) wakeJob() {
 	s.reschedule(now, true)
 	s.saveState()
 	s.ran.Add(1)
+}
+
+// noteIdle tells OnIdle about a change of the user's idle state.
+func (s *Scheduler) noteIdle(smp moments.Sample) {
+	if s.opts.OnIdle == nil || !(smp.Known || smp.LockKnown) {
+		return
+	}
+	idle := smp.Locked || (smp.Known && smp.Idle >= s.eng.Config().PauseAfter)
+	s.mu.Lock()
+	changed := !s.idleKnown || idle != s.idleNow
+	s.idleKnown, s.idleNow = true, idle
+	s.mu.Unlock()
+	if changed {
+		s.opts.OnIdle(idle)
+	}
 }
 
 // noteIdleErr logs when the idle backend stops or starts answering.

@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -178,5 +179,37 @@ func TestReprobeStartsSampling(t *testing.T) {
 	got := strings.Join(lines, "\n")
 	if !strings.Contains(got, "10:00:00 note: presence backend found") || !strings.Contains(got, "10:31:00 pause offered") {
 		t.Fatalf("log:\n%s", got)
+	}
+}
+
+// TestOnIdle: the idle hook hears each change of the user's state once,
+// from the samples the scheduler takes anyway: active at 9:00, idle from
+// about 10:01 (a minute after the last input), active again at 10:30.
+func TestOnIdle(t *testing.T) {
+	fc := clockwork.NewFakeClockAt(monday.Add(9 * time.Hour))
+	pres := &tracePresence{clock: fc, known: true, lockKnown: true,
+		active: []span{{9 * time.Hour, 10 * time.Hour}, {10*time.Hour + 30*time.Minute, 17 * time.Hour}}}
+	var mu sync.Mutex
+	var got []string
+	s, err := New(Options{Clock: fc, Presence: pres,
+		Policy: moments.Config{WorkingHours: calendar.WorkingHours{Start: 9 * time.Hour, End: 17 * time.Hour, Location: berlin}},
+		OnIdle: func(idle bool) {
+			mu.Lock()
+			got = append(got, fmt.Sprintf("%s idle=%v", fc.Now().In(berlin).Format("15:04"), idle))
+			mu.Unlock()
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop()
+	runUntil(t, s, fc, monday.Add(11*time.Hour))
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 3 || !strings.HasSuffix(got[0], "idle=false") || !strings.HasPrefix(got[1], "10:0") ||
+		!strings.HasSuffix(got[1], "idle=true") || !strings.HasPrefix(got[2], "10:3") || !strings.HasSuffix(got[2], "idle=false") {
+		t.Fatalf("idle changes %q", got)
 	}
 }
