@@ -181,6 +181,9 @@ func (s Settings) Validate() error {
 	if s.PopupHideMin < 0 || s.PopupHideMin > 60 {
 		errs = append(errs, fmt.Errorf("pop-up hides after %d min: want 1-60", s.PopupHideMin))
 	}
+	if err := s.checkModelHost(); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 
