@@ -41,6 +41,8 @@ type Question struct {
 	Version     int
 	Provenance  string // JSON; empty for authored questions
 	Retired     bool
+	// AI is set for a question a local model wrote (see SaveAIQuiz).
+	AI *AIProvenance
 }
 
 // Reflection is the free-text part of a scenario or reflection lesson.
@@ -66,7 +68,11 @@ type Lesson struct {
 	Version       int
 	ContentHash   string
 	AIWritten     bool
-	Questions     []Question
+	Questions     []Question // authored, in order
+	// AIQuestions are the active, verified AI-written questions written
+	// from the lesson's current text, oldest first; app/learn decides how
+	// many of them a quiz uses.
+	AIQuestions []Question
 }
 
 // ImportResult counts what an import changed.
@@ -74,6 +80,7 @@ type ImportResult struct {
 	Pack                  string
 	Added, Updated, Same  int
 	QuestionsRetired      int
+	AIQuestionsRetired    int      // AI-written questions of lessons whose text changed
 	LessonsMissingFromNew []string // lessons of the pack's earlier version that this version lacks (kept, retired)
 }
 
@@ -211,6 +218,11 @@ func (s *Store) ImportPack(ctx context.Context, p Pack, lessons []Lesson) (Impor
 				return fmt.Errorf("%s: %w", l.SourceFile, err)
 			}
 			res.QuestionsRetired += n
+			n, err = retireStaleAI(ctx, tx, l.ID, l.ContentHash, now)
+			if err != nil {
+				return fmt.Errorf("%s: %w", l.SourceFile, err)
+			}
+			res.AIQuestionsRetired += n
 		}
 		for _, l := range lessons {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM lesson_prereqs WHERE lesson_id = ?`, l.ID); err != nil {
@@ -291,8 +303,10 @@ func upsertLesson(ctx context.Context, tx *sql.Tx, pack string, l Lesson, now in
 	return !added, added, nil
 }
 
-// upsertQuestions writes l's questions and retires the lesson's questions
-// that are no longer in it; it returns how many it retired.
+// upsertQuestions writes l's questions and retires the lesson's authored
+// questions that are no longer in it; it returns how many it retired.
+// AI-written questions are not the pack's to remove: retireStaleAI handles
+// them.
 func upsertQuestions(ctx context.Context, tx *sql.Tx, l Lesson, now int64) (int, error) {
 	keep := map[string]bool{}
 	for _, q := range l.Questions {
@@ -325,7 +339,8 @@ func upsertQuestions(ctx context.Context, tx *sql.Tx, l Lesson, now int64) (int,
 			return 0, fmt.Errorf("question %s: %w", q.ID, err)
 		}
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM questions WHERE lesson_id = ? AND retired = 0`, l.ID)
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM questions WHERE lesson_id = ? AND retired = 0
+		AND id NOT IN (SELECT question_id FROM ai_questions WHERE lesson_id = ?)`, l.ID, l.ID)
 	if err != nil {
 		return 0, err
 	}
@@ -461,8 +476,15 @@ func (s *Store) Lesson(ctx context.Context, id string) (Lesson, error) {
 		l.Prerequisites = append(l.Prerequisites, p)
 	}
 	rows.Close()
-	rows, err = s.db.QueryContext(ctx, `SELECT id, ord, type, prompt, options, content_hash, version, COALESCE(provenance, '')
-		FROM questions WHERE lesson_id = ? AND retired = 0 ORDER BY ord`, id)
+	// AI-written questions count only while they match the lesson's text:
+	// an import retires stale ones, and this join is the second guard.
+	rows, err = s.db.QueryContext(ctx, `SELECT q.id, q.ord, q.type, q.prompt, q.options, q.content_hash, q.version,
+		  COALESCE(q.provenance, ''), a.question_id IS NOT NULL, COALESCE(a.lesson_hash, ''), COALESCE(a.model, ''),
+		  COALESCE(a.model_digest, ''), COALESCE(a.prompt_version, ''), COALESCE(a.generated_at, 0),
+		  COALESCE(a.skill_id, ''), COALESCE(a.difficulty, 0)
+		FROM questions q LEFT JOIN ai_questions a ON a.question_id = q.id
+		WHERE q.lesson_id = ? AND q.retired = 0 AND (a.question_id IS NULL OR a.lesson_hash = ?)
+		ORDER BY q.ord, q.id`, id, l.ContentHash)
 	if err != nil {
 		return l, err
 	}
@@ -470,11 +492,21 @@ func (s *Store) Lesson(ctx context.Context, id string) (Lesson, error) {
 	for rows.Next() {
 		q := Question{LessonID: id}
 		var opts string
-		if err := rows.Scan(&q.ID, &q.Ord, &q.Type, &q.Prompt, &opts, &q.ContentHash, &q.Version, &q.Provenance); err != nil {
+		var ai bool
+		var p AIProvenance
+		var at int64
+		if err := rows.Scan(&q.ID, &q.Ord, &q.Type, &q.Prompt, &opts, &q.ContentHash, &q.Version, &q.Provenance,
+			&ai, &p.LessonHash, &p.Model, &p.ModelDigest, &p.PromptVersion, &at, &p.Skill, &p.Difficulty); err != nil {
 			return l, err
 		}
 		if err := json.Unmarshal([]byte(opts), &q.Options); err != nil {
 			return l, fmt.Errorf("question %q: stored options: %w", q.ID, err)
+		}
+		if ai {
+			p.GeneratedAt = fromMS(at)
+			q.AI = &p
+			l.AIQuestions = append(l.AIQuestions, q)
+			continue
 		}
 		l.Questions = append(l.Questions, q)
 	}

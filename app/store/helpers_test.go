@@ -140,6 +140,27 @@ func seedEverything(t testing.TB, s *Store) {
 	must("AddAssignment", s.AddAssignment(ctx, Assignment{ID: "asg-1", From: "Sam", Note: "Before the offsite", Due: t0.Add(72 * time.Hour),
 		CreatedAt: t0.Add(-time.Hour), ImportedFrom: "sam.yaml", Items: []AssignmentItem{{LessonID: "lesson-0"}, {SkillID: "active-listening", Lessons: 1, Level: 3}}}))
 	must("MarkAssignmentDone", s.MarkAssignmentDone(ctx, "asg-1", t0.Add(time.Minute)))
+	_, err = s.SaveAIQuiz(ctx, testAIQuiz("lesson-2", "h-lesson-2", 1))
+	must("SaveAIQuiz", err)
+}
+
+// testAIQuiz is a verified quiz of n questions for lesson, written from
+// the text hashed hash.
+func testAIQuiz(lesson, hash string, n int) AIQuiz {
+	q := AIQuiz{LessonID: lesson, LessonHash: hash}
+	for i := range n {
+		q.Questions = append(q.Questions, AIQuestion{
+			ID: fmt.Sprintf("%s/ai-%02x", lesson, i), Type: "single", Prompt: fmt.Sprintf("AI question %d about %s?", i, lesson),
+			Options: []Option{
+				{Text: "Right", Correct: true, Why: "The lesson says so."},
+				{Text: "Wrong", Correct: false, Why: "The lesson says otherwise."},
+			},
+			Verified: true,
+			Provenance: AIProvenance{Model: "llama3.2:1b", ModelDigest: "sha256:abc", PromptVersion: "quiz-v1",
+				GeneratedAt: t0.Add(-time.Hour), Skill: "sql-basics", Difficulty: 2},
+		})
+	}
+	return q
 }
 
 // fileState is what a test compares to prove that a file was not touched.

@@ -78,6 +78,9 @@ var fixtures = []fixture{
 	{"assignment_items", `INSERT INTO assignment_items(assignment_id, ord, lesson_id, skill_id, lessons, target_level)
 		VALUES ('as1', 0, 'l1', NULL, 0, NULL), ('as1', 1, NULL, 'active-listening', 2, 3)`,
 		`SELECT count(*) = 2 FROM assignment_items WHERE assignment_id = 'as1'`},
+	{"ai_questions", `INSERT INTO ai_questions(question_id, lesson_id, lesson_hash, model, model_digest, prompt_version, generated_at,
+		  skill_id, difficulty, saved_at) VALUES ('l1/q1', 'l1', 'lh', 'llama3.2:1b', 'sha256:d', 'quiz-v1', 5, 'active-listening', 2, 6)`,
+		`SELECT count(*) FROM ai_questions WHERE question_id = 'l1/q1' AND model_digest = 'sha256:d' AND difficulty = 2`},
 }
 
 // schemaOf returns the schema's SQL text, object by object.
