@@ -33,7 +33,9 @@ func TestDailyActivity(t *testing.T) {
 	record(time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC), "completed", 90)  // before from
 	record(time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC), "completed", 45)
 
-	day := func(loc *time.Location, y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, loc) }
+	day := func(loc *time.Location, y int, m time.Month, d int) time.Time {
+		return time.Date(y, m, d, 0, 0, 0, 0, loc)
+	}
 	cases := []struct {
 		name     string
 		from, to time.Time
