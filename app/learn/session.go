@@ -67,6 +67,9 @@ type Result struct {
 // errQuit is the learner typing q.
 var errQuit = errors.New("quit")
 
+// errReport is the learner typing r at an AI-written question.
+var errReport = errors.New("report")
+
 // Run picks the next lesson (or lessonID when not empty) and runs it.
 func (s *Session) Run(ctx context.Context, lessonID string) (Result, error) {
 	if s.NewID == nil {
@@ -87,6 +90,7 @@ func (s *Session) Run(ctx context.Context, lessonID string) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	l.Questions = QuizQuestions(l, len(l.Questions)+MaxAIPerQuiz)
 	in := bufio.NewReader(s.In)
 	res := Result{LessonID: l.ID, AttemptID: s.NewID(), Outcome: "abandoned"}
 	started := s.Now()
@@ -205,8 +209,18 @@ func (s *Session) quiz(ctx context.Context, in *bufio.Reader, l store.Lesson, re
 		for j, o := range q.Options {
 			fmt.Fprintf(s.Out, "  %d) %s\n", j+1, o.Text)
 		}
+		if q.AI != nil {
+			fmt.Fprintln(s.Out, "(AI-written; r then Enter reports a bad question)")
+		}
 		asked := s.Now()
 		chosen, err := s.ask(in, q)
+		if errors.Is(err, errReport) {
+			if err := s.Store.RetireQuestion(ctx, q.ID, store.ReasonReported); err != nil {
+				return fmt.Errorf("reporting question %s: %w", q.ID, err)
+			}
+			fmt.Fprintln(s.Out, "Reported. Tidbit will not ask this question again.")
+			continue
+		}
 		if err != nil {
 			return err
 		}
@@ -267,6 +281,9 @@ func (s *Session) ask(in *bufio.Reader, q store.Question) ([]int, error) {
 		}
 		if isQuit(line) {
 			return nil, errQuit
+		}
+		if q.AI != nil && strings.EqualFold(strings.TrimSpace(line), "r") {
+			return nil, errReport
 		}
 		chosen, perr := ParseChoice(line, len(q.Options), q.Type == "multiple")
 		if perr == nil {

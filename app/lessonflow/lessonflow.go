@@ -56,11 +56,11 @@ type Item struct {
 	LessonID   string
 	Title      string
 	Minutes    int
-	Meta       string // skill names and kind, e.g. "Time management · lesson"
-	Why        string // the picker's reason; empty for a lesson asked for by id
-	Body       string // Markdown
-	Review     bool   // a spaced-repetition review: only the due questions, no lesson text
-	Questions  []store.Question
+	Meta       string            // skill names and kind, e.g. "Time management · lesson"
+	Why        string            // the picker's reason; empty for a lesson asked for by id
+	Body       string            // Markdown
+	Review     bool              // a spaced-repetition review: only the due questions, no lesson text
+	Questions  []store.Question  // the quiz: learn.QuizQuestions (authored, then verified AI-written ones)
 	Reflection *store.Reflection // nil for none; never set on a review
 }
 
@@ -120,12 +120,12 @@ func (f *Flow) Start(ctx context.Context, lessonID string) (*Run, error) {
 	started := f.now()
 	r := &Run{f: f, AttemptID: f.newID(), started: started, asked: map[string]time.Time{}}
 	r.Item = Item{LessonID: l.ID, Title: l.Title, Minutes: l.Minutes, Meta: f.meta(l), Why: pick.Reason,
-		Body: l.Body, Review: pick.Review, Questions: l.Questions, Reflection: l.Reflection}
+		Body: l.Body, Review: pick.Review, Questions: learn.QuizQuestions(l, learn.QuizSize), Reflection: l.Reflection}
 	kind := "lesson"
 	if pick.Review {
 		kind = "review"
 		r.Reflection = nil
-		if r.Questions, err = learn.DueQuestions(ctx, f.Store, l.Questions, started); err != nil {
+		if r.Questions, err = learn.DueQuestions(ctx, f.Store, r.Questions, started); err != nil {
 			return nil, err
 		}
 	}
@@ -233,6 +233,31 @@ func (r *Run) Answer(ctx context.Context, questionID string, chosen []int, round
 		r.correct++
 	}
 	return ok, nil
+}
+
+// Report retires an AI-written question of this run that the learner
+// reported as bad, so it is never asked again (its answers stay in the
+// log). Authored questions are not reported here: the pack's author owns
+// them. Reporting works before and after Finish.
+func (r *Run) Report(ctx context.Context, questionID string) error {
+	r.mu.Lock()
+	var q *store.Question
+	for i := range r.Questions {
+		if r.Questions[i].ID == questionID {
+			q = &r.Questions[i]
+		}
+	}
+	r.mu.Unlock()
+	switch {
+	case q == nil:
+		return fmt.Errorf("question %s is not part of lesson %s", questionID, r.LessonID)
+	case q.AI == nil:
+		return fmt.Errorf("question %s was written by the pack's author; only AI-written questions can be reported", questionID)
+	}
+	if err := r.f.Store.RetireQuestion(ctx, questionID, store.ReasonReported); err != nil {
+		return fmt.Errorf("reporting question %s: %w", questionID, err)
+	}
+	return nil
 }
 
 // Reflect records the learner's free-text answer; blank text records

@@ -1,0 +1,75 @@
+package lessonflow
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tidbit-learn/tidbit/app/learn"
+	"github.com/tidbit-learn/tidbit/app/store"
+)
+
+// TestRunMixesAndReportsAIQuestions: verified AI questions in the store
+// join the quiz after the authored ones (learn.QuizQuestions), and a
+// reported one is retired for good.
+func TestRunMixesAndReportsAIQuestions(t *testing.T) {
+	a := openApp(t)
+	ctx := context.Background()
+	l := firstWithQuestions(t, a, false)
+	q := store.AIQuiz{LessonID: l.ID, LessonHash: l.ContentHash}
+	for i := range 3 {
+		q.Questions = append(q.Questions, store.AIQuestion{ID: fmt.Sprintf("%s/ai-%d", l.ID, i), Type: "single",
+			Prompt: fmt.Sprintf("Generated question %d?", i), Verified: true,
+			Options: []store.Option{{Text: "Yes", Correct: true, Why: "Right."}, {Text: "No", Why: "Wrong."}},
+			Provenance: store.AIProvenance{Model: "tiny", ModelDigest: "d", PromptVersion: "quiz-v1",
+				GeneratedAt: time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)}})
+	}
+	if _, err := a.Store.SaveAIQuiz(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	f := newFlow(t, a, fixedPicker{})
+	r, err := f.Start(ctx, l.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ai []string
+	for _, q := range r.Questions {
+		if q.AI != nil {
+			ai = append(ai, q.ID)
+		}
+	}
+	if len(r.Questions) != learn.QuizSize || len(ai) != learn.MaxAIPerQuiz || r.Questions[0].AI != nil {
+		t.Fatalf("quiz of %d questions with AI ones %v", len(r.Questions), ai)
+	}
+	if err := r.Report(ctx, r.Questions[0].ID); err == nil || !strings.Contains(err.Error(), "only AI-written questions") {
+		t.Errorf("reporting an authored question: %v", err)
+	}
+	if err := r.Report(ctx, "nope"); err == nil {
+		t.Error("reporting a question of another lesson worked")
+	}
+	if err := r.Report(ctx, ai[0]); err != nil {
+		t.Fatal(err)
+	}
+	// The answer to a reported question can still be recorded (it was on
+	// screen), and the run finishes normally.
+	if _, err := r.Answer(ctx, ai[1], []int{0}, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Finish(ctx, Completed); err != nil {
+		t.Fatal(err)
+	}
+	r2, err := f.Start(ctx, l.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range r2.Questions {
+		if q.ID == ai[0] {
+			t.Errorf("the reported question %s is asked again", q.ID)
+		}
+	}
+	if last := r2.Questions[len(r2.Questions)-1]; last.ID != l.ID+"/ai-2" {
+		t.Errorf("next quiz ends with %s, want the third AI question", last.ID)
+	}
+}
