@@ -71,15 +71,23 @@ func Listen(path string, h Handler) (*Server, error) {
 	return s, nil
 }
 
+// MaxCommand is the longest command line served: room for an `open`
+// request carrying a lesson's "why" text (app/ipc), still bounded.
+const MaxCommand = 4096
+
 func serve(c net.Conn, h Handler) {
 	defer c.Close()
 	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
-	line, err := bufio.NewReader(c).ReadString('\n')
+	line, err := bufio.NewReaderSize(c, MaxCommand+2).ReadSlice('\n')
+	if errors.Is(err, bufio.ErrBufferFull) {
+		fmt.Fprintln(c, "error: command too long")
+		return
+	}
 	if err != nil {
 		return
 	}
-	cmd := strings.TrimSpace(line)
-	if len(cmd) > 64 {
+	cmd := strings.TrimSpace(string(line))
+	if len(cmd) > MaxCommand {
 		fmt.Fprintln(c, "error: command too long")
 		return
 	}

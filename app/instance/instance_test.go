@@ -58,7 +58,9 @@ func TestHandover(t *testing.T) {
 	}{
 		{"show", "show", ""},
 		{"handler error", "explode", "no such thing"},
-		{"too long", strings.Repeat("x", 100), "too long"},
+		{"long open request", "open " + strings.Repeat("y", 1000), ""},
+		{"too long", strings.Repeat("x", MaxCommand+1), "too long"},
+		{"far too long", strings.Repeat("x", 3*MaxCommand), "too long"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
