@@ -113,6 +113,7 @@ start asks the running one to show itself and exits).`,
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(c.learnCmd(), c.importCmd(), c.exportCmd(), c.libraryCmd(), c.statsCmd(), c.doctorCmd(),
 		c.versionCmd(), c.skillsCmd(), c.calendarCmd(), c.profileCmd(), c.assignmentsCmd(), c.reportCmd(), c.xapiCmd(), c.uiCmd())
+	root.AddCommand(c.settingsCmd())
 	for _, sub := range root.Commands() {
 		if sub.Args == nil {
 			sub.Args = cobra.NoArgs

@@ -244,3 +244,24 @@ func ParseAssignment(arg string) (key, value string, err error) {
 	}
 	return k, v, nil
 }
+
+// EffectiveValues are the settings as they act, by JSON name and typed
+// (lists, numbers, switches): what `tidbit settings --json` prints. Unset
+// model_host and model are "" (the model server's defaults apply).
+func (s Settings) EffectiveValues() map[string]any {
+	f := s.Filled()
+	v := reflect.ValueOf(f)
+	out := make(map[string]any, len(Fields))
+	for _, fd := range Fields {
+		x := v.Field(fieldIndex[fd.Key])
+		switch {
+		case fd.Key == "start_at_login":
+			out[fd.Key] = s.StartsAtLogin()
+		case x.Kind() == reflect.Slice && x.IsNil():
+			out[fd.Key] = []string{}
+		default:
+			out[fd.Key] = x.Interface()
+		}
+	}
+	return out
+}

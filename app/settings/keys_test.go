@@ -260,3 +260,14 @@ func FuzzSetting(f *testing.F) {
 		}
 	})
 }
+
+func TestEffectiveValues(t *testing.T) {
+	v := Settings{Onboarded: true, MaxPerDay: 7}.EffectiveValues()
+	if len(v) != len(Fields) || v["max_per_day"] != 7 || v["weekly_goal"] != 10 || v["start_at_login"] != true ||
+		len(v["calendars"].([]string)) != 0 || v["theme"] != "system" || len(v["work_days"].([]string)) != 5 {
+		t.Fatalf("%v", v)
+	}
+	if b, err := json.Marshal(v); err != nil || !strings.Contains(string(b), `"calendars":[]`) {
+		t.Fatalf("%s %v", b, err)
+	}
+}
