@@ -1,0 +1,153 @@
+//go:build linux
+
+package xwatch
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jezek/xgb"
+	"github.com/jezek/xgb/xproto"
+
+	"github.com/tidbit-learn/tidbit/cmd/tidbit-lab/internal/session"
+)
+
+func newSession(t *testing.T) *session.Session {
+	t.Helper()
+	if m := session.Missing(); len(m) > 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI must install: %s", strings.Join(m, ", "))
+		}
+		t.Skipf("install %s to run this test", strings.Join(m, ", "))
+	}
+	s, err := session.Start(context.Background(), session.Options{NoPanel: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// app is a minimal X client: one window that sets _NET_WM_PID and
+// WM_NAME, and destroys itself when asked to close.
+type app struct {
+	conn *xgb.Conn
+	win  xproto.Window
+}
+
+func newApp(t *testing.T, display string, pid int, name string) *app {
+	t.Helper()
+	conn, err := xgb.NewConnDisplay(display)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(conn.Close)
+	scr := xproto.Setup(conn).DefaultScreen(conn)
+	win, err := xproto.NewWindowId(conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := xproto.CreateWindowChecked(conn, scr.RootDepth, win, scr.Root, 0, 0, 200, 100, 0,
+		xproto.WindowClassInputOutput, scr.RootVisual, 0, nil).Check(); err != nil {
+		t.Fatal(err)
+	}
+	atom := func(n string) xproto.Atom {
+		r, err := xproto.InternAtom(conn, false, uint16(len(n)), n).Reply()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Atom
+	}
+	pidBuf := make([]byte, 4)
+	xgb.Put32(pidBuf, uint32(pid))
+	del := make([]byte, 4)
+	xgb.Put32(del, uint32(atom("WM_DELETE_WINDOW")))
+	protocols := atom("WM_PROTOCOLS")
+	for _, p := range []struct {
+		prop, typ xproto.Atom
+		format    byte
+		data      []byte
+	}{
+		{atom("_NET_WM_PID"), xproto.AtomCardinal, 32, pidBuf},
+		{xproto.AtomWmName, xproto.AtomString, 8, []byte(name)},
+		{xproto.AtomWmClass, xproto.AtomString, 8, []byte("probe\x00Probe\x00")},
+		{protocols, xproto.AtomAtom, 32, del},
+	} {
+		n := uint32(len(p.data)) / uint32(p.format/8)
+		if err := xproto.ChangePropertyChecked(conn, xproto.PropModeReplace, win, p.prop, p.typ, p.format, n, p.data).Check(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	go func() {
+		for {
+			ev, xerr := conn.WaitForEvent()
+			if ev == nil && xerr == nil {
+				return
+			}
+			if cm, ok := ev.(xproto.ClientMessageEvent); ok && cm.Type == protocols {
+				xproto.DestroyWindow(conn, win)
+				return
+			}
+		}
+	}()
+	return &app{conn: conn, win: win}
+}
+
+func TestWindowMappedAndClosed(t *testing.T) {
+	s := newSession(t)
+	var w *Watcher
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var err error
+		if w, err = Open(s.Display); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%v\n%s", err, s.Logs())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	defer w.Close()
+
+	other := newApp(t, s.Display, 4242, "Other")
+	probe := newApp(t, s.Display, 777, "Probe window")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	since := time.Now()
+	xproto.MapWindow(other.conn, other.win)
+	xproto.MapWindow(probe.conn, probe.win)
+	c, err := w.WaitMapped(ctx, since, func(c Client) bool { return c.PID == 777 })
+	if err != nil {
+		t.Fatalf("waiting for the probe window: %v\nclients: %+v\n%s", err, w.Clients(), s.Logs())
+	}
+	if c.ID != probe.win || c.Name != "Probe window" || c.Class != "probe.Probe" || c.Mapped.Before(c.Seen.Add(-time.Second)) || c.Mapped.Before(since) {
+		t.Fatalf("got %+v, want window %#x named Probe window, class probe.Probe, mapped after %v", c, probe.win, since)
+	}
+	t.Logf("mapped %v after MapWindow", c.Mapped.Sub(since))
+
+	if err := w.Delete(c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WaitGone(ctx, c.ID); err != nil {
+		t.Fatalf("the probe did not close: %v", err)
+	}
+	// A window that was there before since does not count as new.
+	short, cancelShort := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancelShort()
+	_, err = w.WaitMapped(short, time.Now(), func(c Client) bool { return c.PID == 4242 })
+	if err == nil {
+		t.Fatal("an old window was reported as newly mapped")
+	}
+	var sawOther bool
+	for _, cl := range w.Clients() {
+		if cl.ID == other.win && cl.Gone.IsZero() && !cl.Mapped.IsZero() {
+			sawOther = true
+		}
+	}
+	if !sawOther {
+		t.Fatalf("the other window is not listed as mapped: %+v", w.Clients())
+	}
+}
