@@ -20,6 +20,12 @@ type Question struct {
 	// Multi: "choose all that apply"; number keys toggle, Enter checks.
 	Multi   bool
 	Options []Option
+	// AIWritten marks a question a local model wrote (and a second pass
+	// verified): the quiz labels it and offers "Report a bad question".
+	AIWritten bool
+	// Provenance is a short line about where an AI-written question came
+	// from (e.g. "llama3.2:1b · 25 Nov"); may be empty.
+	Provenance string
 }
 
 // Lesson is what a LessonCard shows.

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -30,6 +31,9 @@ type QuizActions struct {
 	OnAnswer  func(Answer)
 	OnFinish  func(correct, answered int) // first-round score, when the learner closes the summary
 	OnDismiss func()
+	// OnReport: the learner reported an AI-written question as bad. The
+	// caller retires it; the card says so and moves on without it.
+	OnReport func(questionID string)
 }
 
 type quizPhase int
@@ -38,6 +42,7 @@ const (
 	asking quizPhase = iota
 	feedback
 	summary
+	reported
 )
 
 // QuizCard asks up to MaxQuizQuestions questions. A single-choice
@@ -45,8 +50,10 @@ const (
 // a multiple-choice one by toggling options (number keys) and Enter.
 // Each answer gets immediate feedback: the explanation of the chosen
 // option and of the right one. The summary offers a retry of the missed
-// questions. Keys: digits choose, Enter goes on, R retries, Escape
-// dismisses.
+// questions. An AI-written question carries a small "AI-written" label
+// and a "Report a bad question" button. Keys: digits choose, Enter goes
+// on, R reports an AI-written question (while it or its feedback shows)
+// or retries (on the summary), Escape dismisses.
 type QuizCard struct {
 	card
 	qs  []Question
@@ -67,6 +74,11 @@ type QuizCard struct {
 	Options []fyne.CanvasObject
 	Next    *widget.Button
 	Retry   *widget.Button
+	// Report is the current AI-written question's report button; nil
+	// for an authored question.
+	Report *widget.Button
+
+	gone map[string]bool // reported question ids
 }
 
 // NewQuizCard builds the card; questions past MaxQuizQuestions are dropped.
@@ -108,7 +120,11 @@ func (c *QuizCard) ask() {
 	if c.round > 1 {
 		head = "Retry · " + head
 	}
-	box := container.NewVBox(wrapped(head), title(q.Prompt))
+	box := container.NewVBox(wrapped(head))
+	if q.AIWritten {
+		box.Add(aiLabel(q))
+	}
+	box.Add(title(q.Prompt))
 	c.Options = nil
 	for i, o := range q.Options {
 		label := fmt.Sprintf("%d) %s", i+1, o.Text)
@@ -128,6 +144,11 @@ func (c *QuizCard) ask() {
 		c.Next = widget.NewButton("Check (Enter)", c.submit)
 		c.Next.Importance = widget.HighImportance
 		box.Add(c.Next)
+	}
+	c.Report = nil
+	if q.AIWritten {
+		c.Report = reportButton(c.report)
+		box.Add(container.NewHBox(c.Report))
 	}
 	c.show(container.NewVScroll(box))
 	if c.act.OnAsk != nil {
@@ -227,6 +248,66 @@ func (c *QuizCard) showFeedback(q Question, chosen []int, ok bool) {
 	c.Next = widget.NewButton(label, c.advance)
 	c.Next.Importance = widget.HighImportance
 	c.Options = nil
+	buttons := container.NewHBox(c.Next)
+	c.Report = nil
+	if q.AIWritten {
+		box.Add(aiLabel(q))
+		c.Report = reportButton(c.report)
+		buttons.Add(c.Report)
+	}
+	c.show(container.NewBorder(nil, buttons, nil, nil, container.NewVScroll(box)))
+}
+
+// aiLabel is the small note on an AI-written question.
+func aiLabel(q Question) *widget.Label {
+	s := "AI-written"
+	if q.Provenance != "" {
+		s += " · " + q.Provenance
+	}
+	l := widget.NewLabel(s)
+	l.SizeName = theme.SizeNameCaptionText
+	l.TextStyle = fyne.TextStyle{Italic: true}
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+func reportButton(f func()) *widget.Button {
+	b := widget.NewButton("Report a bad question (R)", f)
+	b.Importance = widget.LowImportance
+	return b
+}
+
+// report takes the current AI-written question out: the caller retires
+// it (OnReport), the card says so, and it is neither counted further nor
+// offered for retry.
+func (c *QuizCard) report() {
+	if c.phase != asking && c.phase != feedback {
+		return
+	}
+	q := c.cur()
+	if !q.AIWritten || c.gone[q.ID] {
+		return
+	}
+	if c.gone == nil {
+		c.gone = map[string]bool{}
+	}
+	c.gone[q.ID] = true
+	if n := len(c.missed); n > 0 && c.missed[n-1] == c.order[c.pos] {
+		c.missed = c.missed[:n-1]
+	}
+	if c.act.OnReport != nil {
+		c.act.OnReport(q.ID)
+	}
+	c.phase = reported
+	box := container.NewVBox(title("Question reported"),
+		wrapped("Thanks. Tidbit has retired this AI-written question and will not ask it again."))
+	label := "Next (Enter)"
+	if c.pos == len(c.order)-1 {
+		label = "See results (Enter)"
+	}
+	c.Next = widget.NewButton(label, c.advance)
+	c.Next.Importance = widget.HighImportance
+	c.Options, c.Report = nil, nil
 	c.show(container.NewBorder(nil, container.NewHBox(c.Next), nil, nil, container.NewVScroll(box)))
 }
 
@@ -239,7 +320,7 @@ func explain(lead string, i int, o Option) string {
 }
 
 func (c *QuizCard) advance() {
-	if c.phase != feedback {
+	if c.phase != feedback && c.phase != reported {
 		return
 	}
 	c.pos++
@@ -311,9 +392,17 @@ func (c *QuizCard) HandleKey(ev *fyne.KeyEvent) bool {
 			c.submit()
 			return true
 		}
-	case feedback:
+		if ev.Name == fyne.KeyR && c.Report != nil {
+			c.report()
+			return true
+		}
+	case feedback, reported:
 		if isEnter(ev) || ev.Name == fyne.KeySpace {
 			c.advance()
+			return true
+		}
+		if ev.Name == fyne.KeyR && c.Report != nil {
+			c.report()
 			return true
 		}
 	case summary:
