@@ -32,7 +32,8 @@ type QuizActions struct {
 	OnFinish  func(correct, answered int) // first-round score, when the learner closes the summary
 	OnDismiss func()
 	// OnReport: the learner reported an AI-written question as bad. The
-	// caller retires it; the card says so and moves on without it.
+	// caller retires it; the card says so and moves on without it. Nil
+	// offers no report action.
 	OnReport func(questionID string)
 }
 
@@ -75,7 +76,7 @@ type QuizCard struct {
 	Next    *widget.Button
 	Retry   *widget.Button
 	// Report is the current AI-written question's report button; nil
-	// for an authored question.
+	// for an authored question or without OnReport.
 	Report *widget.Button
 
 	gone map[string]bool // reported question ids
@@ -146,7 +147,7 @@ func (c *QuizCard) ask() {
 		box.Add(c.Next)
 	}
 	c.Report = nil
-	if q.AIWritten {
+	if q.AIWritten && c.act.OnReport != nil {
 		c.Report = reportButton(c.report)
 		box.Add(container.NewHBox(c.Report))
 	}
@@ -252,8 +253,10 @@ func (c *QuizCard) showFeedback(q Question, chosen []int, ok bool) {
 	c.Report = nil
 	if q.AIWritten {
 		box.Add(aiLabel(q))
-		c.Report = reportButton(c.report)
-		buttons.Add(c.Report)
+		if c.act.OnReport != nil {
+			c.Report = reportButton(c.report)
+			buttons.Add(c.Report)
+		}
 	}
 	c.show(container.NewBorder(nil, buttons, nil, nil, container.NewVScroll(box)))
 }
@@ -285,7 +288,7 @@ func (c *QuizCard) report() {
 		return
 	}
 	q := c.cur()
-	if !q.AIWritten || c.gone[q.ID] {
+	if !q.AIWritten || c.act.OnReport == nil || c.gone[q.ID] {
 		return
 	}
 	if c.gone == nil {
@@ -295,9 +298,7 @@ func (c *QuizCard) report() {
 	if n := len(c.missed); n > 0 && c.missed[n-1] == c.order[c.pos] {
 		c.missed = c.missed[:n-1]
 	}
-	if c.act.OnReport != nil {
-		c.act.OnReport(q.ID)
-	}
+	c.act.OnReport(q.ID)
 	c.phase = reported
 	box := container.NewVBox(title("Question reported"),
 		wrapped("Thanks. Tidbit has retired this AI-written question and will not ask it again."))

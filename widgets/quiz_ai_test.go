@@ -74,3 +74,17 @@ func TestQuizCardReportAfterAnswer(t *testing.T) {
 		t.Fatal("not finished")
 	}
 }
+
+// TestQuizCardNoReportAction: without OnReport the label shows but no
+// report is offered, and R does nothing.
+func TestQuizCardNoReportAction(t *testing.T) {
+	c, w, l := newQuiz(t, []Question{qAI})
+	if c.Report != nil {
+		t.Fatal("report offered without OnReport")
+	}
+	press(w, fyne.KeyR)
+	press(w, fyne.Key1)
+	if len(l.answers) != 1 || c.Report != nil {
+		t.Fatalf("answers %+v, report %v", l.answers, c.Report)
+	}
+}

@@ -141,7 +141,7 @@ func (w *Window) afterLesson() {
 func Questions(qs []store.Question) []widgets.Question {
 	out := make([]widgets.Question, 0, len(qs))
 	for _, q := range qs {
-		wq := widgets.Question{ID: q.ID, Prompt: q.Prompt, Multi: q.Type == "multiple"}
+		wq := widgets.Question{ID: q.ID, Prompt: q.Prompt, Multi: q.Type == "multiple", AIWritten: q.AI != nil, Provenance: provenance(q)}
 		for _, o := range q.Options {
 			wq.Options = append(wq.Options, widgets.Option{Text: o.Text, Correct: o.Correct, Why: o.Why})
 		}
@@ -152,6 +152,7 @@ func Questions(qs []store.Question) []widgets.Question {
 
 func (w *Window) showQuiz() {
 	c := widgets.NewQuizCard(Questions(w.item.Questions), widgets.QuizActions{
+		OnReport: w.reporter(),
 		OnAsk: func(id string, round int) {
 			if round == 1 {
 				w.run.Shown(id)
