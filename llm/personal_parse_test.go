@@ -510,8 +510,14 @@ func BenchmarkPersonalParse(b *testing.B) {
 		name string
 		run  func() error
 	}{
-		{name: "profile", run: func() error { _, err := ParseProfileMap([]byte(goodProfileOut), taxonomy, testProfile.Notes); return err }},
-		{name: "meeting", run: func() error { _, _, err := ParseMeetingSkill([]byte(goodMeetingOut), taxonomy, "Steering committee"); return err }},
+		{name: "profile", run: func() error {
+			_, err := ParseProfileMap([]byte(goodProfileOut), taxonomy, testProfile.Notes)
+			return err
+		}},
+		{name: "meeting", run: func() error {
+			_, _, err := ParseMeetingSkill([]byte(goodMeetingOut), taxonomy, "Steering committee")
+			return err
+		}},
 		{name: "feedback", run: func() error { _, err := ParseFeedback([]byte(goodFeedbackOut), testRubric, testAnswer); return err }},
 		{name: "rewrite", run: func() error {
 			_, err := ParseRewrite([]byte(rewriteJSON(goodRewriteText)), ex.Text, terms, ex.Text)

@@ -111,12 +111,18 @@ type personalCall struct {
 }
 
 func personalCalls() []personalCall {
-	own := func(s string) bool { return !strings.HasPrefix(s, "Write up to") && !strings.HasPrefix(s, "Answer each question") }
+	own := func(s string) bool {
+		return !strings.HasPrefix(s, "Write up to") && !strings.HasPrefix(s, "Answer each question")
+	}
 	return []personalCall{
 		{name: "MapProfile", good: []string{goodProfileOut}, schemaBreak: `{"targets":[{"skill":"delegation","level":"high"}]}`, wantGen: 1, prompt: own,
-			run: func(ctx context.Context, g *Generator) (any, error) { return g.MapProfile(ctx, testProfile, testSkills) }},
+			run: func(ctx context.Context, g *Generator) (any, error) {
+				return g.MapProfile(ctx, testProfile, testSkills)
+			}},
 		{name: "RewriteExample", good: []string{rewriteJSON(goodRewriteText)}, schemaBreak: `{"text":"Ana leads a ward."}`, wantGen: 1, prompt: own,
-			run: func(ctx context.Context, g *Generator) (any, error) { return g.RewriteExample(ctx, exampleLesson, "ward nurse") }},
+			run: func(ctx context.Context, g *Generator) (any, error) {
+				return g.RewriteExample(ctx, exampleLesson, "ward nurse")
+			}},
 		{name: "MeetingSkill", good: []string{goodMeetingOut}, schemaBreak: `{"skill":["delegation"],"why":"A list is not a skill."}`, wantGen: 1, prompt: own,
 			run: func(ctx context.Context, g *Generator) (any, error) {
 				return g.MeetingSkill(ctx, "Steering committee: Q3 status", testSkills)
