@@ -1,0 +1,211 @@
+// Package formkit holds the keyboard-complete pieces the Settings and
+// onboarding windows are built from. Fyne hands a key to the focused
+// widget only, so a plain Entry, Button, Check or Select swallows Escape;
+// these wrappers pass Escape (close) and Ctrl+S (save) to the window from
+// whatever has focus. Tab order is the order widgets appear in the content.
+//
+// It also holds the small bridge that runs slow work (the store, a
+// calendar) off the UI goroutine and its result back on it.
+package formkit
+
+import (
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Keys are a window's keyboard actions.
+type Keys struct {
+	Escape func() // close
+	Save   func() // Ctrl+S; nil: none
+}
+
+// handle reports whether ev was one of the window's keys.
+func (k *Keys) handle(ev *fyne.KeyEvent) bool {
+	if ev.Name == fyne.KeyEscape && k.Escape != nil {
+		k.Escape()
+		return true
+	}
+	return false
+}
+
+func (k *Keys) shortcut(s fyne.Shortcut) bool {
+	if cs, ok := s.(*desktop.CustomShortcut); ok && k.Save != nil && cs.KeyName == fyne.KeyS &&
+		(cs.Modifier == fyne.KeyModifierControl || cs.Modifier == fyne.KeyModifierSuper) {
+		k.Save()
+		return true
+	}
+	return false
+}
+
+// Attach gives w the keys when nothing has focus, and Ctrl+S (Cmd+S on
+// macOS) when a widget that takes no shortcuts has it.
+func (k *Keys) Attach(w fyne.Window) {
+	w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { k.handle(ev) })
+	if k.Save != nil {
+		for _, m := range []fyne.KeyModifier{fyne.KeyModifierControl, fyne.KeyModifierSuper} {
+			w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: m}, func(fyne.Shortcut) { k.Save() })
+		}
+	}
+}
+
+// Entry is a one-line (or multi-line) entry that passes Escape and Ctrl+S
+// on.
+type Entry struct {
+	widget.Entry
+	keys *Keys
+}
+
+// NewEntry is a one-line entry; Enter runs onSubmit when it is not nil.
+func NewEntry(k *Keys, placeholder string, onSubmit func()) *Entry {
+	e := &Entry{keys: k}
+	e.ExtendBaseWidget(e)
+	e.PlaceHolder = placeholder
+	if onSubmit != nil {
+		e.OnSubmitted = func(string) { onSubmit() }
+	}
+	return e
+}
+
+// TypedKey implements fyne.Focusable.
+func (e *Entry) TypedKey(ev *fyne.KeyEvent) {
+	if !e.keys.handle(ev) {
+		e.Entry.TypedKey(ev)
+	}
+}
+
+// TypedShortcut implements fyne.Shortcutable.
+func (e *Entry) TypedShortcut(s fyne.Shortcut) {
+	if !e.keys.shortcut(s) {
+		e.Entry.TypedShortcut(s)
+	}
+}
+
+// Button passes Escape on; Space presses it.
+type Button struct {
+	widget.Button
+	keys *Keys
+}
+
+// NewButton is a button running tapped.
+func NewButton(k *Keys, label string, tapped func()) *Button {
+	b := &Button{keys: k}
+	b.Text = label
+	b.OnTapped = tapped
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// TypedKey implements fyne.Focusable.
+func (b *Button) TypedKey(ev *fyne.KeyEvent) {
+	if !b.keys.handle(ev) {
+		b.Button.TypedKey(ev)
+	}
+}
+
+// Check passes Escape on; Space toggles it.
+type Check struct {
+	widget.Check
+	keys *Keys
+}
+
+// NewCheck is a check box calling changed.
+func NewCheck(k *Keys, label string, changed func(bool)) *Check {
+	c := &Check{keys: k}
+	c.Text = label
+	c.OnChanged = changed
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// TypedKey implements fyne.Focusable.
+func (c *Check) TypedKey(ev *fyne.KeyEvent) {
+	if !c.keys.handle(ev) {
+		c.Check.TypedKey(ev)
+	}
+}
+
+// Select passes Escape on; Left and Right change it, Space opens it.
+type Select struct {
+	widget.Select
+	keys *Keys
+}
+
+// NewSelect is a drop-down of options calling changed.
+func NewSelect(k *Keys, options []string, changed func(string)) *Select {
+	s := &Select{keys: k}
+	s.Options = options
+	s.OnChanged = changed
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+// TypedKey implements fyne.Focusable.
+func (s *Select) TypedKey(ev *fyne.KeyEvent) {
+	if !s.keys.handle(ev) {
+		s.Select.TypedKey(ev)
+	}
+}
+
+// ErrorLabel is the text under a field saying what is wrong with it;
+// hidden while there is nothing to say.
+func ErrorLabel() *widget.Label {
+	l := widget.NewLabel("")
+	l.Importance = widget.DangerImportance
+	l.Wrapping = fyne.TextWrapWord
+	l.Hide()
+	return l
+}
+
+// SetError shows msg under a field, or hides the label for "".
+func SetError(l *widget.Label, msg string) {
+	l.SetText(msg)
+	if msg == "" {
+		l.Hide()
+	} else {
+		l.Show()
+	}
+}
+
+// Note is wrapped explanatory text.
+func Note(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// Heading is a bold section title.
+func Heading(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.TextStyle = fyne.TextStyle{Bold: true}
+	return l
+}
+
+// Background runs work off the UI goroutine and its result on it. Wait
+// blocks until every started job has delivered its result (tests, and a
+// window closing before the process exits).
+type Background struct {
+	wg sync.WaitGroup
+	// Do runs a result on the UI goroutine and returns once it ran; nil
+	// means fyne.DoAndWait.
+	Do func(func())
+}
+
+// Go runs work on a new goroutine, then then(result) on the UI goroutine.
+func Go[T any](b *Background, work func() T, then func(T)) {
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		r := work()
+		do := b.Do
+		if do == nil {
+			do = fyne.DoAndWait
+		}
+		do(func() { then(r) })
+	}()
+}
+
+// Wait blocks until every job has delivered its result.
+func (b *Background) Wait() { b.wg.Wait() }
