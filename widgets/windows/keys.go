@@ -1,0 +1,191 @@
+package windows
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// keyFunc acts on a key a window handles whatever has focus; it reports
+// whether it used the key. Focused widgets get typed keys before the
+// canvas does, so the widgets below try the window's keyFunc first.
+type keyFunc func(*fyne.KeyEvent) bool
+
+func isEnter(ev *fyne.KeyEvent) bool { return ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter }
+
+// entry is a widget.Entry that lets the window see its keys first, and
+// its shortcuts (an Entry swallows every shortcut it does not know).
+type entry struct {
+	widget.Entry
+	keys     keyFunc
+	shortcut func(fyne.Shortcut) bool
+}
+
+func newEntry(keys keyFunc, shortcut func(fyne.Shortcut) bool, multiLine bool) *entry {
+	e := &entry{keys: keys, shortcut: shortcut}
+	e.MultiLine = multiLine
+	if multiLine {
+		e.Wrapping = fyne.TextWrapWord
+	}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+func (e *entry) TypedKey(ev *fyne.KeyEvent) {
+	if e.keys != nil && e.keys(ev) {
+		return
+	}
+	e.Entry.TypedKey(ev)
+}
+
+func (e *entry) TypedShortcut(s fyne.Shortcut) {
+	if e.shortcut != nil && e.shortcut(s) {
+		return
+	}
+	e.Entry.TypedShortcut(s)
+}
+
+// button is a widget.Button that Enter activates too, and that passes the
+// window's keys on.
+type button struct {
+	widget.Button
+	keys keyFunc
+}
+
+func newButton(label string, keys keyFunc, tapped func()) *button {
+	b := &button{keys: keys}
+	b.Text, b.OnTapped = label, tapped
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+func (b *button) TypedKey(ev *fyne.KeyEvent) {
+	if b.keys != nil && b.keys(ev) {
+		return
+	}
+	if isEnter(ev) && !b.Disabled() && b.OnTapped != nil {
+		b.OnTapped()
+		return
+	}
+	b.Button.TypedKey(ev)
+}
+
+// choice is a widget.Select (Left and Right step through the options,
+// Space opens the list) that passes the window's keys on.
+type choice struct {
+	widget.Select
+	keys keyFunc
+}
+
+func newChoice(options []string, keys keyFunc, changed func(string)) *choice {
+	c := &choice{keys: keys}
+	c.Options, c.OnChanged = options, changed
+	c.PlaceHolder = "(choose)"
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *choice) TypedKey(ev *fyne.KeyEvent) {
+	if c.keys != nil && c.keys(ev) {
+		return
+	}
+	c.Select.TypedKey(ev)
+}
+
+// frame is what the three windows share: Escape closes (hides) the window
+// once and reports it; Up, Down, Page Up and Page Down scroll the page
+// when the focused widget does not use them.
+type frame struct {
+	win      fyne.Window
+	scroll   *container.Scroll
+	closed   bool
+	onClosed func()
+	extra    keyFunc // the window's own keys, tried after Escape
+}
+
+func newFrame(a fyne.App, title string, size fyne.Size, onClosed func()) *frame {
+	f := &frame{win: a.NewWindow("Tidbit — " + title), onClosed: onClosed}
+	f.win.Resize(size)
+	f.win.SetCloseIntercept(f.close)
+	f.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if !f.key(ev) {
+			f.scrollKey(ev)
+		}
+	})
+	return f
+}
+
+// key is the window's keyFunc for its widgets.
+func (f *frame) key(ev *fyne.KeyEvent) bool {
+	if ev.Name == fyne.KeyEscape {
+		f.close()
+		return true
+	}
+	return f.extra != nil && f.extra(ev)
+}
+
+// keyOrScroll is key plus scrolling, for widgets that do not use arrows.
+func (f *frame) keyOrScroll(ev *fyne.KeyEvent) bool { return f.key(ev) || f.scrollKey(ev) }
+
+func (f *frame) scrollKey(ev *fyne.KeyEvent) bool {
+	s := f.scroll
+	if s == nil {
+		return false
+	}
+	line := theme.Size(theme.SizeNameText) * 2
+	page := s.Size().Height * 0.9
+	dy := float32(0)
+	switch ev.Name {
+	case fyne.KeyDown:
+		dy = line
+	case fyne.KeyUp:
+		dy = -line
+	case fyne.KeyPageDown:
+		dy = page
+	case fyne.KeyPageUp:
+		dy = -page
+	case fyne.KeyHome:
+		dy = -s.Content.MinSize().Height
+	case fyne.KeyEnd:
+		dy = s.Content.MinSize().Height
+	default:
+		return false
+	}
+	maxY := max(0, s.Content.MinSize().Height-s.Size().Height)
+	s.Offset.Y = min(maxY, max(0, s.Offset.Y+dy))
+	s.Refresh()
+	return true
+}
+
+// close hides the window (closing the last one would end Fyne's loop; the
+// process lingers warm instead) and reports it once.
+func (f *frame) close() {
+	if f.closed {
+		return
+	}
+	f.closed = true
+	f.win.Hide()
+	if f.onClosed != nil {
+		f.onClosed()
+	}
+}
+
+func bold(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.TextStyle = fyne.TextStyle{Bold: true}
+	return l
+}
+
+func wrapped(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+func heading(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.TextStyle = fyne.TextStyle{Bold: true}
+	l.SizeName = theme.SizeNameSubHeadingText
+	return l
+}
