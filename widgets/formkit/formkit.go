@@ -105,10 +105,11 @@ func (b *Button) TypedKey(ev *fyne.KeyEvent) {
 	}
 }
 
-// Check passes Escape on; Space toggles it.
+// Check passes Escape on; Space toggles it, Enter runs OnSubmit.
 type Check struct {
 	widget.Check
-	keys *Keys
+	OnSubmit func()
+	keys     *Keys
 }
 
 // NewCheck is a check box calling changed.
@@ -122,15 +123,25 @@ func NewCheck(k *Keys, label string, changed func(bool)) *Check {
 
 // TypedKey implements fyne.Focusable.
 func (c *Check) TypedKey(ev *fyne.KeyEvent) {
-	if !c.keys.handle(ev) {
+	if !c.keys.handle(ev) && !submit(ev, c.OnSubmit) {
 		c.Check.TypedKey(ev)
 	}
 }
 
-// Select passes Escape on; Left and Right change it, Space opens it.
+func submit(ev *fyne.KeyEvent, f func()) bool {
+	if (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) && f != nil {
+		f()
+		return true
+	}
+	return false
+}
+
+// Select passes Escape on; Left and Right change it, Space opens it,
+// Enter runs OnSubmit.
 type Select struct {
 	widget.Select
-	keys *Keys
+	OnSubmit func()
+	keys     *Keys
 }
 
 // NewSelect is a drop-down of options calling changed.
@@ -144,7 +155,7 @@ func NewSelect(k *Keys, options []string, changed func(string)) *Select {
 
 // TypedKey implements fyne.Focusable.
 func (s *Select) TypedKey(ev *fyne.KeyEvent) {
-	if !s.keys.handle(ev) {
+	if !s.keys.handle(ev) && !submit(ev, s.OnSubmit) {
 		s.Select.TypedKey(ev)
 	}
 }

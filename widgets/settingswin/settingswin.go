@@ -6,8 +6,8 @@
 // come in through Deps, so it is tested headlessly.
 //
 // Keys: Tab and Shift+Tab move in reading order, Space presses and ticks,
-// Enter in a field saves (in the new-calendar field it adds), Ctrl+S saves,
-// Escape closes.
+// Left and Right change the theme, Enter saves (in the new-calendar field
+// it adds), Ctrl+S saves, Escape closes.
 package settingswin
 
 import (
@@ -118,6 +118,7 @@ func (w *Window) entry(key, help string) fyne.CanvasObject {
 
 func (w *Window) check(key, text string) fyne.CanvasObject {
 	c := formkit.NewCheck(w.keys, text, nil)
+	c.OnSubmit = w.save
 	c.SetChecked(w.form.Text[key] == "true")
 	w.checks[key] = c
 	w.errs[key] = formkit.ErrorLabel()
@@ -149,6 +150,7 @@ func (w *Window) build() fyne.CanvasObject {
 	}
 	for _, d := range dayKeys {
 		c := formkit.NewCheck(w.keys, strings.ToUpper(d[:1])+d[1:], nil)
+		c.OnSubmit = w.save
 		c.SetChecked(have[d])
 		w.days = append(w.days, c)
 		dayRow.Add(c)
@@ -185,6 +187,7 @@ func (w *Window) build() fyne.CanvasObject {
 	// This computer.
 	w.theme = formkit.NewSelect(w.keys, []string{"system", "light", "dark"}, nil)
 	w.theme.SetSelected(w.form.Text["theme"])
+	w.theme.OnSubmit = w.save
 	desk := container.NewVBox(formkit.Heading("This computer"),
 		w.check("start_at_login", "Start Tidbit when I log in"),
 		w.field("theme", w.theme, "system follows your desktop"))
