@@ -14,6 +14,8 @@ package llm
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -39,6 +41,11 @@ var ErrNoSuggestion = errors.New("no usable AI suggestion")
 // profile, a lesson without an example, a blank answer, no skills); no
 // request was made.
 var ErrNoInput = errors.New("nothing to ask the model")
+
+// ErrTitlesStayLocal means MeetingSkill was not asked because the model
+// server is not on this machine: meeting titles never leave it, whatever
+// the remote-server setting says. The caller matches meetings by keywords.
+var ErrTitlesStayLocal = errors.New("meeting titles are sent only to a model server on this machine")
 
 // Content rejections. Each wraps ErrBadOutput, so it is retried once and
 // then ends in ErrNoSuggestion.
@@ -126,6 +133,19 @@ type Feedback struct {
 	// InstructionsRemoved counts sentences of the answer cut as
 	// instructions to the model; the UI may say they were ignored.
 	InstructionsRemoved int `json:"instructions_removed,omitempty"`
+}
+
+// PersonalCacheKey is a cache key for a personalisation output: kind
+// ("profile", "rewrite", "meeting", "feedback", "lesson"), the model, its
+// digest, PersonalPromptVersion and the inputs (for a rewrite: the lesson
+// hash and the role). The inputs are hashed, so no meeting title or answer
+// is stored in a key.
+func PersonalCacheKey(kind, model, digest string, inputs ...string) string {
+	h := sha256.New()
+	for _, s := range append([]string{kind, model, digest, PersonalPromptVersion}, inputs...) {
+		fmt.Fprintf(h, "%d:%s\x00", len(s), s)
+	}
+	return "personal/" + kind + "/" + hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // ask sends prompt under schema and parses the output with parse, once more
@@ -403,16 +423,22 @@ const noSkill = "none"
 // for a meeting titled title, or none (an empty SkillID) when nothing fits.
 //
 // Privacy: meeting titles never leave this machine. MeetingSkill refuses
-// (ErrRemoteRefused) unless the Generator's Base is a loopback address,
-// even when the user allowed a remote model server for quizzes; the caller
-// then falls back to keyword matching. The title is also cut of
-// instruction-like text and sent as data.
+// (ErrTitlesStayLocal, before any request) unless the Generator's Base is
+// a loopback address, even when the user allowed a remote model server for
+// quizzes; the caller then falls back to keyword matching. Titles appear
+// only in the request to that server and, when the user turned it on, the
+// local debug log; cache keys hash them (PersonalCacheKey). The title is
+// also cut of instruction-like text and sent as data.
 func (g *Generator) MeetingSkill(ctx context.Context, title string, skills []SkillRef) (MeetingMatch, error) {
 	fail := func(err error) (MeetingMatch, error) {
 		return MeetingMatch{}, fmt.Errorf("matching a meeting to a skill: %w", err)
 	}
 	if g.Base == nil || !IsLoopback(g.Base.Hostname()) {
-		return fail(fmt.Errorf("%w (meeting titles are sent only to a model server on this machine)", ErrRemoteRefused))
+		host := "none"
+		if g.Base != nil {
+			host = g.Base.Host
+		}
+		return fail(fmt.Errorf("%w; the model server is %s", ErrTitlesStayLocal, host))
 	}
 	if err := checkSkillRefs(skills, noSkill); err != nil {
 		return fail(err)

@@ -170,7 +170,7 @@ func TestPersonalIntegration(t *testing.T) {
 		g := gen()
 		g.Base = nil // as if the server were remote: refused before any request
 		_, err := g.MeetingSkill(ctx, "1:1 with Kofi", testSkills)
-		if !errors.Is(err, ErrRemoteRefused) {
+		if !errors.Is(err, ErrTitlesStayLocal) {
 			t.Errorf("err = %v", err)
 		}
 	})

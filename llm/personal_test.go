@@ -568,8 +568,8 @@ func TestMeetingTitlesStayLocal(t *testing.T) {
 				}
 				return
 			}
-			if !errors.Is(err, ErrRemoteRefused) || sent != 0 {
-				t.Errorf("err %v, %d requests; want ErrRemoteRefused and none", err, sent)
+			if !errors.Is(err, ErrTitlesStayLocal) || sent != 0 || strings.Contains(err.Error(), "1:1 with Kofi") {
+				t.Errorf("err %v, %d requests; want ErrTitlesStayLocal, no title and no request", err, sent)
 			}
 		})
 	}
@@ -633,6 +633,31 @@ func TestPersonalPromptsGolden(t *testing.T) {
 			j := strings.Index(tc.got, "\n\nBEGIN_")
 			if i < 0 || j < i || !json.Valid([]byte(tc.got[i+len("JSON Schema:\n"):j])) {
 				t.Errorf("no valid schema in the prompt")
+			}
+		})
+	}
+}
+
+func TestPersonalCacheKey(t *testing.T) {
+	base := PersonalCacheKey("meeting", "tiny", "sha256:1", "1:1 with Kofi")
+	tests := []struct {
+		name string
+		key  string
+		same bool
+	}{
+		{name: "same inputs", key: PersonalCacheKey("meeting", "tiny", "sha256:1", "1:1 with Kofi"), same: true},
+		{name: "other title", key: PersonalCacheKey("meeting", "tiny", "sha256:1", "1:1 with Ines")},
+		{name: "other digest", key: PersonalCacheKey("meeting", "tiny", "sha256:2", "1:1 with Kofi")},
+		{name: "other kind", key: PersonalCacheKey("profile", "tiny", "sha256:1", "1:1 with Kofi")},
+		{name: "inputs split differently", key: PersonalCacheKey("meeting", "tiny", "sha256:1", "1:1 with", "Kofi")},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if (tc.key == base) != tc.same {
+				t.Errorf("%s vs %s", tc.key, base)
+			}
+			if strings.Contains(tc.key, "Kofi") || !strings.HasPrefix(tc.key, "personal/") {
+				t.Errorf("key %s", tc.key)
 			}
 		})
 	}

@@ -5,9 +5,15 @@
 // validation, one retry), a blind verification pass that drops questions
 // whose key the model cannot reproduce, provenance for every kept question,
 // and an ahead-of-time queue that works only while the user is idle. Every
-// failure ends in ErrUseAuthored: the caller shows authored questions. It
-// imports nothing from app/: callers inject a Cache, a QuizStore and an
-// activity signal.
+// failure ends in ErrUseAuthored: the caller shows authored questions.
+// Personalisation (personal.go, example.go, lesson.go) follows the same
+// rules: the free-text profile mapped to taxonomy skills, a lesson's
+// example retold for the learner's role, a skill for an upcoming meeting
+// (titles go only to a server on this machine), feedback on a reflection
+// against its rubric, and opt-in AI-written micro-lessons kept only when
+// their quiz verifies; its failures end in ErrNoSuggestion. It imports
+// nothing from app/: callers inject a Cache, a QuizStore and an activity
+// signal.
 package llm
 
 import (
