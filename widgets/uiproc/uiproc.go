@@ -139,6 +139,7 @@ func Start(ctx context.Context, fa fyne.App, cfg Config, d Deps, quit func()) (*
 	pr := &Process{App: a, release: release, deps: d}
 	pr.Writer = lessonwin.NewWriter(context.WithoutCancel(ctx))
 	pr.Linger = lessonwin.NewLinger(cfg.Linger, quit)
+	pr.startTheme(ctx, fa)
 	if err := pr.Open(ctx, fa, cfg); err != nil {
 		pr.Close()
 		return nil, err

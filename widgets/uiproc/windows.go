@@ -23,7 +23,9 @@ type opener func(ctx context.Context, fa fyne.App, p *Process, cfg Config) error
 // windows are the windows tidbit-ui can show, by command name. Each window
 // kind adds itself here (one line), in its own file where it is long.
 var windows = map[string]opener{
-	"lesson": openLesson,
+	"lesson":     openLesson,
+	"settings":   openSettings,
+	"onboarding": openOnboarding,
 }
 
 // windowNames lists every window the command line accepts; ones without an

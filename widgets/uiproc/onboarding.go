@@ -1,0 +1,28 @@
+package uiproc
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+
+	ob "github.com/tidbit-learn/tidbit/app/onboarding"
+	"github.com/tidbit-learn/tidbit/app/settings"
+	"github.com/tidbit-learn/tidbit/widgets/onboarding"
+)
+
+// openOnboarding shows the welcome steps. Finishing saves the profile and
+// the settings (Onboarded set) and turns start at login on unless the user
+// turned it off; closing early saves nothing.
+func openOnboarding(_ context.Context, fa fyne.App, p *Process, _ Config) error {
+	p.Linger.Opened()
+	onboarding.Show(fa, onboarding.Deps{
+		Taxonomy: p.App.Taxonomy,
+		Finish: func(ctx context.Context, a ob.Answers) (settings.Settings, []settings.Problem, error) {
+			return ob.Finish(ctx, p.App.Store, p.App.Taxonomy, a)
+		},
+		Check:     p.checkCalendar,
+		Autostart: p.applyAutostart,
+		OnClosed:  p.Linger.Closed,
+	})
+	return nil
+}
