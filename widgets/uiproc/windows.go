@@ -24,6 +24,9 @@ type opener func(ctx context.Context, fa fyne.App, p *Process, cfg Config) error
 // kind adds itself here (one line), in its own file where it is long.
 var windows = map[string]opener{
 	"lesson":     openLesson,
+	"progress":   openProgress,
+	"library":    openLibrary,
+	"profile":    openProfile,
 	"settings":   openSettings,
 	"onboarding": openOnboarding,
 }

@@ -97,6 +97,7 @@ func (c *choice) TypedKey(ev *fyne.KeyEvent) {
 // once and reports it; Up, Down, Page Up and Page Down scroll the page
 // when the focused widget does not use them.
 type frame struct {
+	app      fyne.App
 	win      fyne.Window
 	scroll   *container.Scroll
 	closed   bool
@@ -105,7 +106,7 @@ type frame struct {
 }
 
 func newFrame(a fyne.App, title string, size fyne.Size, onClosed func()) *frame {
-	f := &frame{win: a.NewWindow("Tidbit — " + title), onClosed: onClosed}
+	f := &frame{app: a, win: a.NewWindow("Tidbit — " + title), onClosed: onClosed}
 	f.win.Resize(size)
 	f.win.SetCloseIntercept(f.close)
 	f.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
@@ -158,14 +159,20 @@ func (f *frame) scrollKey(ev *fyne.KeyEvent) bool {
 	return true
 }
 
-// close hides the window (closing the last one would end Fyne's loop; the
-// process lingers warm instead) and reports it once.
+// close closes the window, or hides it when it is the process's last
+// (closing that would end Fyne's loop, and the process is meant to linger
+// warm), and reports it once. So at most one hidden window is left behind
+// however often the windows are opened.
 func (f *frame) close() {
 	if f.closed {
 		return
 	}
 	f.closed = true
-	f.win.Hide()
+	if len(f.app.Driver().AllWindows()) > 1 {
+		f.win.Close()
+	} else {
+		f.win.Hide()
+	}
 	if f.onClosed != nil {
 		f.onClosed()
 	}

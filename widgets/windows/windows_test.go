@@ -370,3 +370,30 @@ func TestProfileEditAndSave(t *testing.T) {
 		t.Fatalf("Escape from the notes: closed %d", c.n)
 	}
 }
+
+func TestCloseLeavesOneHiddenWindow(t *testing.T) {
+	a := test.NewTempApp(t)
+	has := func(w fyne.Window) bool {
+		for _, o := range a.Driver().AllWindows() {
+			if o == w {
+				return true
+			}
+		}
+		return false
+	}
+	// The test driver is shared: windows of earlier tests may be listed.
+	for _, w := range a.Driver().AllWindows() {
+		w.Close()
+	}
+	var c closeCount
+	first := ShowProgress(a, someProgress(t), c.closed)
+	second := ShowProgress(a, someProgress(t), c.closed)
+	press(second.win.Canvas(), fyne.KeyEscape)
+	if has(second.win) || !has(first.win) || c.n != 1 {
+		t.Fatalf("closing one of two: second kept %v, first kept %v, %d closes reported", has(second.win), has(first.win), c.n)
+	}
+	press(first.win.Canvas(), fyne.KeyEscape)
+	if !has(first.win) || c.n != 2 {
+		t.Fatalf("closing the last: kept %v (want it kept, hidden, so the loop lingers), %d closes", has(first.win), c.n)
+	}
+}

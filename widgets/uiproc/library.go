@@ -1,0 +1,27 @@
+package uiproc
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+
+	wins "github.com/tidbit-learn/tidbit/widgets/windows"
+	"github.com/tidbit-learn/tidbit/widgets/windows/view"
+)
+
+// openLibrary shows the Library window; a lesson started from it opens in
+// this process through openLesson, like `tidbit-ui lesson --lesson ID`.
+func openLibrary(ctx context.Context, fa fyne.App, p *Process, _ Config) error {
+	lessons, err := p.App.Store.Library(ctx)
+	if err != nil {
+		return err
+	}
+	// The window outlives this call (a warm process opens it on request).
+	ctx = context.WithoutCancel(ctx)
+	p.Linger.Opened()
+	wins.ShowLibrary(fa, view.NewLibrary(lessons, p.App.Taxonomy), wins.LibraryOptions{
+		OnStart:  func(id string) error { return openLesson(ctx, fa, p, Config{Command: "lesson", LessonID: id}) },
+		OnClosed: p.Linger.Closed,
+	})
+	return nil
+}
