@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -55,7 +56,18 @@ func (c *cli) settingsSetCmd() *cobra.Command {
 				if err != nil {
 					return "", err
 				}
-				return k, s.Set(k, v)
+				if err := s.Set(k, v); err != nil {
+					return k, err
+				}
+				if k == "calendars" {
+					// A file is read later by the tray, from another folder.
+					home, _ := c.Env.HomeDir()
+					dir, _ := os.Getwd()
+					for i, src := range s.Calendars {
+						s.Calendars[i] = settings.CalendarSource(src, home, dir)
+					}
+				}
+				return k, nil
 			})
 		},
 	}
@@ -177,7 +189,13 @@ func display(key, v string) string {
 		return "(none)"
 	}
 	switch key {
-	case "calendars", "addresses", "work_days", "quiet":
+	case "calendars":
+		items := settings.SplitList(v)
+		for i, src := range items {
+			items[i] = settings.ShowSource(src)
+		}
+		return strings.Join(items, ", ")
+	case "addresses", "work_days", "quiet":
 		return strings.Join(settings.SplitList(v), ", ")
 	}
 	return v

@@ -38,6 +38,7 @@ func storedSettings(t *testing.T, home string) settings.Settings {
 func TestSettingsCommand(t *testing.T) {
 	home := t.TempDir()
 	entry := filepath.Join(home, ".config", "autostart", "tidbit.desktop")
+	cwd, _ := os.Getwd()
 	steps := []struct {
 		name    string
 		args    []string
@@ -50,13 +51,16 @@ func TestSettingsCommand(t *testing.T) {
 		{"defaults", []string{"settings"}, 0,
 			[]string{"max_per_day", "4", "(default)", "Pop-ups a day", "work_days", "mon, tue, wed, thu, fri", "calendars", "(none)",
 				"start_at_login", "false", "tidbit settings set KEY=VALUE"}, nil, nil, false},
-		{"set several", []string{"settings", "set", "max_per_day=6", "calendars=a.ics, https://example.com/b.ics", "quiet=12:00-13:00", "theme=dark"}, 0,
-			[]string{"max_per_day = 6", "calendars = a.ics, https://example.com/b.ics", "theme = dark"}, nil,
+		{"set several", []string{"settings", "set", "max_per_day=6", "calendars=~/a.ics, caldav+https://me:pw@dav.example/", "quiet=12:00-13:00", "theme=dark"}, 0,
+			[]string{"max_per_day = 6", "calendars = " + filepath.Join(home, "a.ics") + ", caldav+https://me:***@dav.example/", "theme = dark"}, nil,
 			func(t *testing.T, s settings.Settings) {
-				if s.MaxPerDay != 6 || len(s.Calendars) != 2 || s.Theme != "dark" || len(s.Quiet) != 1 {
+				if s.MaxPerDay != 6 || len(s.Calendars) != 2 || s.Calendars[0] != filepath.Join(home, "a.ics") ||
+					s.Calendars[1] != "caldav+https://me:pw@dav.example/" || s.Theme != "dark" || len(s.Quiet) != 1 {
 					t.Fatalf("%+v", s)
 				}
 			}, false},
+		{"a relative file is made absolute", []string{"settings", "set", "calendars=rel.ics"}, 0, []string{"calendars = " + filepath.Join(cwd, "rel.ics")}, nil, nil, false},
+		{"the password is not shown", []string{"settings", "set", "calendars=caldav+https://me:pw@dav.example/"}, 0, nil, nil, nil, false},
 		{"a bad value saves nothing", []string{"settings", "set", "weekly_goal=12", "max_per_day=lots"}, ExitUsage, nil,
 			[]string{`max_per_day: "lots" is not a whole number`},
 			func(t *testing.T, s settings.Settings) {
@@ -117,6 +121,9 @@ func TestSettingsCommand(t *testing.T) {
 				t.Errorf("autostart entry there: %v, want %v", got, st.autorun)
 			}
 		})
+	}
+	if _, out, _ := settingsCLI(t, home, "settings"); strings.Contains(out, ":pw@") || !strings.Contains(out, "me:***@dav.example") {
+		t.Errorf("settings shows the CalDAV password:\n%s", out)
 	}
 	// --json is every setting, typed.
 	_, out, _ := settingsCLI(t, home, "settings", "--json")

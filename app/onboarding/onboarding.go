@@ -23,7 +23,7 @@ type Answers struct {
 	GoalRole   string // a role id the user aims for; ""
 	Skills     string // skill names or ids, comma-separated
 	WeeklyGoal string // a number; "" for the default
-	Calendar   string // one calendar source; ""
+	Calendar   string // one calendar source, a full path or a URL; ""
 	Addresses  string // comma-separated
 	ModelHost  string
 	Model      string
@@ -143,7 +143,9 @@ func (a Answers) Apply(tax *assets.Taxonomy, s settings.Settings, p store.Profil
 	if strings.TrimSpace(a.WeeklyGoal) != "" {
 		set("weekly_goal", a.WeeklyGoal)
 	}
-	if c := strings.TrimSpace(a.Calendar); c != "" {
+	if c := strings.TrimSpace(a.Calendar); settings.IsRelativeFile(c) {
+		bad("calendars", "use the full path of the file, e.g. /home/you/work.ics or ~/work.ics")
+	} else if c != "" {
 		found := false
 		for _, have := range s.Calendars {
 			found = found || have == c

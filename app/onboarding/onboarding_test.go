@@ -66,6 +66,7 @@ func TestApply(t *testing.T) {
 			map[string]string{"role": `unknown role "astronaut"`, "goals": `"juggling" is not a skill`, "weekly_goal": "not a whole number",
 				"model_host": "another computer"}},
 		{"remote allowed", Answers{ModelHost: "10.0.0.1", AllowRemote: true}, nil, nil},
+		{"relative calendar file", Answers{Calendar: "work.ics"}, nil, map[string]string{"calendars": "full path"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

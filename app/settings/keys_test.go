@@ -271,3 +271,35 @@ func TestEffectiveValues(t *testing.T) {
 		t.Fatalf("%s %v", b, err)
 	}
 }
+
+func TestCalendarSources(t *testing.T) {
+	cases := []struct {
+		name, in, want, shown string
+	}{
+		{"home", "~/cal/work.ics", "/home/u/cal/work.ics", "/home/u/cal/work.ics"},
+		{"relative", "work.ics", "/cwd/work.ics", "/cwd/work.ics"},
+		{"absolute", "/data/a.ics", "/data/a.ics", "/data/a.ics"},
+		{"url", "https://example.com/a.ics?k=1", "https://example.com/a.ics?k=1", "https://example.com/a.ics?k=1"},
+		{"password hidden", "caldav+https://me:s3cret@dav.example/", "caldav+https://me:s3cret@dav.example/", "caldav+https://me:***@dav.example/"},
+		{"user only", "caldav+https://me@dav.example/", "caldav+https://me@dav.example/", "caldav+https://me@dav.example/"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := CalendarSource(tc.in, "/home/u", "/cwd")
+			if got != tc.want {
+				t.Fatalf("source %q, want %q", got, tc.want)
+			}
+			if s := ShowSource(got); s != tc.shown {
+				t.Fatalf("shown %q, want %q", s, tc.shown)
+			}
+			if IsRelativeFile(got) {
+				t.Fatalf("tidied source %q is still relative", got)
+			}
+		})
+	}
+	for src, want := range map[string]bool{"work.ics": true, "~/work.ics": true, "/a/work.ics": false, "https://x/a.ics": false, " ": false} {
+		if IsRelativeFile(src) != want {
+			t.Errorf("IsRelativeFile(%q) = %v", src, !want)
+		}
+	}
+}

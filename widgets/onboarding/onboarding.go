@@ -40,6 +40,9 @@ type Deps struct {
 	Check func(ctx context.Context, source string, s settings.Settings) (string, error)
 	// Autostart brings start at login in line with on, after Finish.
 	Autostart func(on bool) error
+	// Home is the user's home folder: a calendar typed as ~/work.ics is
+	// stored as a full path.
+	Home string
 	// OnFinished runs on the UI goroutine after a successful Finish.
 	OnFinished func(settings.Settings)
 	// OnClosed runs once, on the UI goroutine, when the window closed.
@@ -194,7 +197,8 @@ func (w *Window) show(step int) {
 
 // Answers are what the steps hold now.
 func (w *Window) Answers() ob.Answers {
-	a := ob.Answers{Skills: w.skills.Text, WeeklyGoal: w.weekly.Text, Calendar: w.calendar.Text, Addresses: w.addresses.Text,
+	a := ob.Answers{Skills: w.skills.Text, WeeklyGoal: w.weekly.Text, Calendar: settings.CalendarSource(w.calendar.Text, w.deps.Home, ""),
+		Addresses: w.addresses.Text,
 		ModelHost: w.host.Text, Model: w.model.Text, NoAI: w.noAI.Checked, AllowRemote: w.allowRemote.Checked}
 	if i := w.role.SelectedIndex(); i > 0 {
 		a.Role = w.roles[i-1].ID
@@ -320,7 +324,7 @@ func (w *Window) finish() {
 
 // checkCalendar reads the source being typed, off the UI goroutine.
 func (w *Window) checkCalendar() {
-	src := strings.TrimSpace(w.calendar.Text)
+	src := settings.CalendarSource(w.calendar.Text, w.deps.Home, "")
 	if src == "" || w.deps.Check == nil {
 		return
 	}

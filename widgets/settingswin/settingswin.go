@@ -37,6 +37,9 @@ type Deps struct {
 	Check func(ctx context.Context, source string, s settings.Settings) (string, error)
 	// Autostart brings start at login in line with on.
 	Autostart func(on bool) error
+	// Home is the user's home folder: a calendar typed as ~/work.ics is
+	// stored as a full path.
+	Home string
 	// Theme applies a theme name on the UI goroutine.
 	Theme func(name string)
 	// OnClosed runs once, on the UI goroutine, when the window closed.
@@ -221,7 +224,7 @@ func (w *Window) refreshCalendars() {
 	}
 	for _, src := range w.calendars {
 		src := src
-		name := widget.NewLabel(src)
+		name := widget.NewLabel(settings.ShowSource(src))
 		name.Truncation = fyne.TextTruncateEllipsis
 		row := container.NewBorder(nil, nil, nil, container.NewHBox(
 			formkit.NewButton(w.keys, "Check", func() { w.checkCalendar(src) }),
@@ -241,8 +244,12 @@ func (w *Window) refreshCalendars() {
 }
 
 func (w *Window) addCalendar() {
-	src := strings.TrimSpace(w.newCal.Text)
+	src := settings.CalendarSource(w.newCal.Text, w.deps.Home, "")
 	if src == "" {
+		return
+	}
+	if settings.IsRelativeFile(src) {
+		formkit.SetError(w.errs["calendars"], "Use the full path of the file, e.g. /home/you/work.ics or ~/work.ics.")
 		return
 	}
 	for _, c := range w.calendars {

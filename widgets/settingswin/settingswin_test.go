@@ -68,6 +68,7 @@ func open(t *testing.T, s settings.Settings) *harness {
 			return fmt.Sprintf("12 events, 3 busy today (%s, all-day busy %v)", filepath.Base(src), s.AllDayBusy), nil
 		},
 		Autostart:  func(on bool) error { h.autorun = append(h.autorun, on); return nil },
+		Home:       "/home/you",
 		Theme:      func(name string) { h.themes = append(h.themes, name) },
 		OnClosed:   func() { h.closed++ },
 		Background: h.bg,
@@ -234,6 +235,21 @@ func TestCalendarCheckAndRemove(t *testing.T) {
 	w.addCalendar()
 	if !w.errs["calendars"].Visible() || len(w.calendars) != 1 {
 		t.Fatal("a duplicate calendar was added")
+	}
+	typeInto(w, w.newCal, "relative.ics")
+	w.addCalendar()
+	if !strings.Contains(w.errs["calendars"].Text, "full path") || len(w.calendars) != 1 {
+		t.Fatal("a relative file was added")
+	}
+	typeInto(w, w.newCal, "~/cal/c.ics")
+	w.addCalendar()
+	typeInto(w, w.newCal, "caldav+https://me:secret@dav.example/")
+	w.addCalendar()
+	if len(w.calendars) != 3 || w.calendars[1] != "/home/you/cal/c.ics" || w.errs["calendars"].Visible() {
+		t.Fatalf("calendars %v", w.calendars)
+	}
+	if m := test.RenderToMarkup(w.Canvas()); strings.Contains(m, "secret") || !strings.Contains(m, "me:***@dav.example") {
+		t.Fatal("the CalDAV password is on screen")
 	}
 }
 

@@ -14,8 +14,10 @@ import (
 // the settings (Onboarded set) and turns start at login on unless the user
 // turned it off; closing early saves nothing.
 func openOnboarding(_ context.Context, fa fyne.App, p *Process, _ Config) error {
+	home, _ := p.deps.Env.HomeDir()
 	p.Linger.Opened()
 	onboarding.Show(fa, onboarding.Deps{
+		Home:     home,
 		Taxonomy: p.App.Taxonomy,
 		Finish: func(ctx context.Context, a ob.Answers) (settings.Settings, []settings.Problem, error) {
 			return ob.Finish(ctx, p.App.Store, p.App.Taxonomy, a)

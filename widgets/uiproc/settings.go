@@ -21,8 +21,10 @@ func openSettings(ctx context.Context, fa fyne.App, p *Process, _ Config) error 
 	if err != nil {
 		return fmt.Errorf("reading settings: %w", err)
 	}
+	home, _ := p.deps.Env.HomeDir()
 	p.Linger.Opened()
 	settingswin.Show(fa, s, settingswin.Deps{
+		Home:      home,
 		Save:      func(ctx context.Context, s settings.Settings) error { return settings.Save(ctx, p.App.Store, s) },
 		Check:     p.checkCalendar,
 		Autostart: p.applyAutostart,
