@@ -238,13 +238,16 @@ type barRenderer struct {
 func (r *barRenderer) metrics() (colW, plotH, textH float32) {
 	ts := themeSize(r.c, theme.SizeNameCaptionText)
 	textH = fyne.MeasureText("0", ts, fyne.TextStyle{}).Height
-	colW = fyne.MeasureText("30 Nov", ts, fyne.TextStyle{}).Width + ts
+	colW = fyne.MeasureText("30 Nov", ts, fyne.TextStyle{}).Width + ts*0.75
 	return colW, ts * 6, textH
 }
 
 func (r *barRenderer) Layout(fyne.Size) {
 	colW, plotH, textH := r.metrics()
 	top := textH // room for the value over a full bar
+	if r.c.bars.Goal > 0 {
+		top += textH // and for the goal's legend above it
+	}
 	barW := colW * 0.6
 	for i, rect := range r.rects {
 		b := r.c.bars.Bars[i]
@@ -262,18 +265,19 @@ func (r *barRenderer) Layout(fyne.Size) {
 	gy := top + plotH - plotH*float32(clamp01(r.c.bars.Goal))
 	r.goal.Move(fyne.NewPos(0, gy-thick/2))
 	r.goal.Resize(fyne.NewSize(width, thick))
-	r.goalText.Move(fyne.NewPos(width+thick*4, gy-textH/2))
+	r.goalText.Move(fyne.NewPos(width-r.goalText.MinSize().Width, 0))
 	r.goal.Hidden = r.c.bars.Goal <= 0
 	r.goalText.Hidden = r.goal.Hidden
 }
 
 func (r *barRenderer) MinSize() fyne.Size {
 	colW, plotH, textH := r.metrics()
-	w := colW * float32(len(r.rects))
+	w, h := colW*float32(len(r.rects)), plotH+2*textH
 	if r.c.bars.Goal > 0 {
-		w += r.goalText.MinSize().Width + 8
+		w = max(w, r.goalText.MinSize().Width)
+		h += textH
 	}
-	return fyne.NewSize(w, plotH+2*textH)
+	return fyne.NewSize(w, h)
 }
 
 func (r *barRenderer) Refresh() {

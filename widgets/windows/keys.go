@@ -138,6 +138,14 @@ func (f *frame) scrollKey(ev *fyne.KeyEvent) bool {
 	page := s.Size().Height * 0.9
 	dy := float32(0)
 	switch ev.Name {
+	case fyne.KeyRight, fyne.KeyLeft:
+		if ev.Name == fyne.KeyLeft {
+			line = -line
+		}
+		maxX := max(0, s.Content.MinSize().Width-s.Size().Width)
+		s.Offset.X = min(maxX, max(0, s.Offset.X+line))
+		s.Refresh()
+		return true
 	case fyne.KeyDown:
 		dy = line
 	case fyne.KeyUp:

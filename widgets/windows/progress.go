@@ -66,7 +66,8 @@ func ShowProgress(a fyne.App, p view.Progress, onClosed func()) *Progress {
 		body.Add(wrapped("The bar is the estimated chance of answering a typical question right; the mark is your profile's target."))
 	}
 
-	w.scroll = container.NewVScroll(container.NewPadded(body))
+	// Both ways: at a large text size the charts may be wider than the window.
+	w.scroll = container.NewScroll(container.NewPadded(body))
 	w.win.SetContent(container.NewBorder(nil, container.NewHBox(widget.NewLabel("Esc closes · arrows scroll"), layoutSpacer(), w.Close),
 		nil, nil, w.scroll))
 	w.win.Show()

@@ -397,3 +397,19 @@ func TestCloseLeavesOneHiddenWindow(t *testing.T) {
 		t.Fatalf("closing the last: kept %v (want it kept, hidden, so the loop lingers), %d closes", has(first.win), c.n)
 	}
 }
+
+// At a large text size the charts can be wider than the window: Right and
+// Left scroll sideways.
+func TestProgressScrollsSideways(t *testing.T) {
+	w := ShowProgress(test.NewTempApp(t), someProgress(t), nil)
+	w.win.Resize(fyne.NewSize(260, 300))
+	press(w.win.Canvas(), fyne.KeyRight)
+	if w.scroll.Offset.X <= 0 {
+		t.Fatalf("Right: offset %v", w.scroll.Offset)
+	}
+	press(w.win.Canvas(), fyne.KeyLeft)
+	press(w.win.Canvas(), fyne.KeyLeft)
+	if w.scroll.Offset.X != 0 {
+		t.Fatalf("Left: offset %v", w.scroll.Offset)
+	}
+}

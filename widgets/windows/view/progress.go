@@ -233,7 +233,7 @@ func minuteBars(minutes []float64, thisWeek time.Time, goalMin float64) Bars {
 	}
 	if goalMin > 0 {
 		b.Goal = goalMin / scale
-		b.GoalLabel = fmt.Sprintf("goal %.0f min a week", goalMin)
+		b.GoalLabel = fmt.Sprintf("line: your goal, %.0f min a week", goalMin)
 	}
 	return b
 }
