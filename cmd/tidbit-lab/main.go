@@ -8,6 +8,13 @@
 // (DKT 3-lines-per-student format, e.g. ASSISTments 2009 skill builder),
 // replays the test file predicting each answer before seeing it, and prints
 // AUC, log loss and RMSE next to two baselines.
+//
+//	tidbit-lab footprint [--session] [--tidbit PATH] [--peer 'CMD ARGS']... [--window 60s] [--warmup 10s] [--samples 5] [--json]
+//
+// footprint runs the resident tidbit (and the peers) in one desktop
+// session, measures their idle RSS, PSS, CPU and wakeups over the window,
+// then fires moments and times each until its lesson window is mapped,
+// cold and warm.
 package main
 
 import (
@@ -31,6 +38,7 @@ commands:
   recsim  compare the recommender with random and greedy on simulated learners (tidbit-lab recsim -h)
   fsrs    score FSRS weights (default and --fit) on a review log: log loss, RMSE(bins), AUC (tidbit-lab fsrs -h)
   llm-eval  quiz generation and verification by a local model over the starter library (tidbit-lab llm-eval -h)
+  footprint  the resident tidbit's idle memory, CPU and wakeups next to peer programs, and moment-to-window latency (tidbit-lab footprint -h)
 `
 
 // run is main without the process: it returns the exit code (0 ok, 1 failure,
@@ -49,6 +57,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runFSRS(args[1:], stdout, stderr)
 	case "llm-eval":
 		return runLLMEval(args[1:], stdout, stderr)
+	case "footprint":
+		return runFootprint(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -153,6 +163,7 @@ func emit(stdout, stderr io.Writer, cmd string, asJSON bool, v any, table func(i
 	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false) // targets read "<= 20 MB", not "\u003c= 20 MB"
 		err = enc.Encode(v)
 	} else {
 		err = table(stdout)

@@ -77,6 +77,8 @@ type Options struct {
 	Size string
 	// NoPanel skips xfce4-panel (no tray host).
 	NoPanel bool
+	// Keep leaves a temporary folder in place at Close (logs, data).
+	Keep bool
 }
 
 const panelXML = `<?xml version="1.0" encoding="UTF-8"?>
@@ -113,7 +115,7 @@ func Start(ctx context.Context, o Options) (_ *Session, err error) {
 		if s.Dir, err = os.MkdirTemp("", "tidbit-session-"); err != nil {
 			return nil, fmt.Errorf("creating the session folder: %w", err)
 		}
-		s.removes = true
+		s.removes = !o.Keep
 	}
 	defer func() {
 		if err != nil {
@@ -275,7 +277,7 @@ var quietOnce sync.Once
 // as a Session: programs started in it get the caller's environment and
 // their logs go to a temporary folder; Close stops only what Start
 // started and touches nothing else on the bus.
-func Current() (*Session, error) {
+func Current(keep bool) (*Session, error) {
 	d := os.Getenv("DISPLAY")
 	if d == "" {
 		return nil, errors.New("DISPLAY is not set: run inside a desktop session, or use a private one")
@@ -287,7 +289,7 @@ func Current() (*Session, error) {
 	if err := os.Mkdir(filepath.Join(dir, "log"), 0o700); err != nil {
 		return nil, err
 	}
-	return &Session{Dir: dir, Display: d, Env: os.Environ(), removes: true}, nil
+	return &Session{Dir: dir, Display: d, Env: os.Environ(), removes: !keep}, nil
 }
 
 // withoutSessionVars drops the caller's desktop variables so nothing in

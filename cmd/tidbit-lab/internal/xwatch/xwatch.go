@@ -30,9 +30,10 @@ type Client struct {
 	PID   int    // _NET_WM_PID; 0 when the window sets none
 	Name  string // _NET_WM_NAME, else WM_NAME
 	Class string // WM_CLASS instance and class, joined by "."
-	// Seen is when it entered _NET_CLIENT_LIST (zero: it was there when
-	// the watcher opened), Mapped when its MapNotify arrived (or when the
-	// watcher found it already mapped), Gone when it left the list.
+	// Seen is when it last entered _NET_CLIENT_LIST (zero: it was there
+	// when the watcher opened; a window hidden and shown again enters
+	// anew), Mapped when its MapNotify arrived (or when the watcher found
+	// it already mapped; zero while unmapped), Gone when it left the list.
 	Seen, Mapped, Gone time.Time
 }
 
@@ -117,6 +118,14 @@ func (w *Watcher) loop() {
 				w.broadcast()
 			}
 			w.mu.Unlock()
+		case xproto.UnmapNotifyEvent:
+			// Hidden, perhaps to be shown again later (a warm process
+			// may reuse its window): the next MapNotify counts.
+			w.mu.Lock()
+			if c, ok := w.clients[e.Window]; ok {
+				c.Mapped = time.Time{}
+			}
+			w.mu.Unlock()
 		}
 	}
 }
@@ -138,9 +147,15 @@ func (w *Watcher) refresh(now time.Time) {
 	w.mu.Lock()
 	for _, id := range ids {
 		in[id] = true
-		if _, ok := w.clients[id]; !ok {
-			c := &Client{ID: id, Seen: now}
+		c, ok := w.clients[id]
+		switch {
+		case !ok:
+			c = &Client{ID: id, Seen: now}
 			w.clients[id] = c
+			fresh = append(fresh, c)
+		case !c.Gone.IsZero():
+			// A window hidden (withdrawn) and shown again is new again.
+			c.Seen, c.Gone = now, time.Time{}
 			fresh = append(fresh, c)
 		}
 	}

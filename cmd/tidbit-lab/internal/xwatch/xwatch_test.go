@@ -134,12 +134,30 @@ func TestWindowMappedAndClosed(t *testing.T) {
 	if err := w.WaitGone(ctx, c.ID); err != nil {
 		t.Fatalf("the probe did not close: %v", err)
 	}
+	// The next window is seen too.
+	since = time.Now()
+	again := newApp(t, s.Display, 778, "Second probe")
+	xproto.MapWindow(again.conn, again.win)
+	if _, err := w.WaitMapped(ctx, since, func(c Client) bool { return c.PID == 778 }); err != nil {
+		t.Fatalf("waiting for the second probe: %v\nclients: %+v", err, w.Clients())
+	}
 	// A window that was there before since does not count as new.
 	short, cancelShort := context.WithTimeout(ctx, 300*time.Millisecond)
 	defer cancelShort()
 	_, err = w.WaitMapped(short, time.Now(), func(c Client) bool { return c.PID == 4242 })
 	if err == nil {
 		t.Fatal("an old window was reported as newly mapped")
+	}
+	// A window hidden and shown again (a warm process reusing it) is new
+	// again.
+	xproto.UnmapWindow(other.conn, other.win)
+	if err := w.WaitGone(ctx, other.win); err != nil {
+		t.Fatalf("the other window did not leave the list when unmapped: %v", err)
+	}
+	since = time.Now()
+	xproto.MapWindow(other.conn, other.win)
+	if c, err := w.WaitMapped(ctx, since, func(c Client) bool { return c.PID == 4242 }); err != nil || c.ID != other.win {
+		t.Fatalf("the other window shown again: %+v, %v\nclients: %+v", c, err, w.Clients())
 	}
 	var sawOther bool
 	for _, cl := range w.Clients() {
