@@ -563,3 +563,18 @@ func (s *Scheduler) Agenda() []moments.Moment {
 	defer s.mu.Unlock()
 	return append([]moments.Moment(nil), s.agenda...)
 }
+
+// NextRun is when the next job (a moment, a presence check, a calendar
+// refresh or the daily reset) is due. Tests of composition roots step a
+// fake clock by it; status lines show it.
+func (s *Scheduler) NextRun() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	next := s.nextWake
+	for _, t := range []time.Time{s.nextRefresh, s.nextReset} {
+		if !t.IsZero() && (next.IsZero() || t.Before(next)) {
+			next = t
+		}
+	}
+	return next
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tidbit-learn/tidbit/app/assign"
 	"github.com/tidbit-learn/tidbit/app/core"
+	"github.com/tidbit-learn/tidbit/app/daemon"
 	"github.com/tidbit-learn/tidbit/app/tray"
 )
 
@@ -30,7 +31,7 @@ func (c *cli) runTray(cmd *cobra.Command) error {
 	if c.Env.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" && !sessionBusSocketExists(c.Env.Getenv("XDG_RUNTIME_DIR")) {
 		os.Setenv("DBUS_SESSION_BUS_ADDRESS", "disabled:")
 	}
-	r := tray.Resident{Paths: p,
+	r := daemon.Daemon{Paths: p, Getenv: c.Env.Getenv,
 		// The resident process runs the integrity check at open, and opens
 		// the store only once it holds the single-instance lock.
 		Open: func(ctx context.Context) (*core.App, error) { return c.open(ctx, core.Options{}) },

@@ -1,6 +1,7 @@
 package tray
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sync"
+	"time"
 )
 
 // UIName is the window process's binary.
@@ -90,4 +92,31 @@ func (l *Launcher) Signal(sig os.Signal) {
 	for c := range l.running {
 		_ = c.Process.Signal(sig)
 	}
+}
+
+// RunUI runs `tidbit-ui args...` in the foreground (for `tidbit ui`),
+// with the data folder the CLI resolved, and returns its exit code.
+func RunUI(ctx context.Context, self string, dataDir string, args []string, stdout, stderr io.Writer) (int, error) {
+	p, err := FindUI(self, nil)
+	if err != nil {
+		return 1, err
+	}
+	if dataDir != "" && len(args) > 0 {
+		args = append(append([]string{args[0]}, "--data-dir", dataDir), args[1:]...)
+	}
+	cmd := exec.CommandContext(ctx, p, args...)
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	// On cancel (Ctrl+C, SIGTERM) the window process gets SIGTERM and
+	// finishes its writes, rather than being killed.
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 10 * time.Second
+	err = cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode(), nil
+	}
+	if err != nil {
+		return 1, fmt.Errorf("running %s: %w", p, err)
+	}
+	return 0, nil
 }

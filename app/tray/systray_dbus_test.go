@@ -199,7 +199,7 @@ func TestSystrayOverDBus(t *testing.T) {
 			// systray answers the first GetLayout one level deep (for
 			// libdbusmenu-gtk3); later calls carry the submenus.
 			snooze, _ := root.find("Snooze")
-			if strings.Contains(strings.Join(root.labels(), "|"), "Today: 0 done") && len(snooze.children) > 0 {
+			if strings.Contains(strings.Join(root.labels(), "|"), "Today: 0 of 4 done") && len(snooze.children) > 0 {
 				break
 			}
 		}
@@ -208,7 +208,7 @@ func TestSystrayOverDBus(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	want := "Learn now|Today: 0 done|Snooze|Pause until tomorrow|Progress|Profile and goals|Library|Settings|Quit Tidbit"
+	want := "Learn now|Today: 0 of 4 done|Snooze|Pause until tomorrow|Progress|Profile and goals|Library|Settings|Quit Tidbit"
 	if got := strings.Join(root.labels(), "|"); got != want {
 		t.Fatalf("menu over dbusmenu:\n%s\nwant\n%s", got, want)
 	}
@@ -216,15 +216,15 @@ func TestSystrayOverDBus(t *testing.T) {
 	if len(snooze.children) != 3 || snooze.children[2].label != "Rest of the day" {
 		t.Fatalf("snooze submenu %+v", snooze.children)
 	}
-	if p, _ := root.find("Progress"); p.enabled {
-		t.Fatal("Progress has no action but is enabled")
+	if p, _ := root.find("Progress"); !p.enabled {
+		t.Fatal("Progress opens a window but is disabled")
 	}
 	var tip []any
 	if err := conn.Object(item, "/StatusNotifierItem").Call("org.freedesktop.DBus.Properties.Get", 0,
 		"org.kde.StatusNotifierItem", "ToolTip").Store(&tip); err != nil {
 		t.Fatalf("reading the tooltip: %v", err)
 	}
-	if s := fmt.Sprint(tip); !strings.Contains(s, "Today: 0 done") {
+	if s := fmt.Sprint(tip); !strings.Contains(s, "Today: 0 of 4 done") {
 		t.Fatalf("tooltip %s", s)
 	}
 

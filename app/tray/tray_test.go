@@ -268,7 +268,10 @@ func TestTraySchedulerHooks(t *testing.T) {
 	go func() { done <- Run(ctx, d) }()
 	tr := <-started
 
-	eventually(t, "the restored snooze", func() bool { icon, tip := h.state(); return bytes.Equal(icon, Icon(Snoozed)) && tip == "Tidbit: snoozed until 11:00" })
+	eventually(t, "the restored snooze", func() bool {
+		icon, tip := h.state()
+		return bytes.Equal(icon, Icon(Snoozed)) && tip == "Tidbit: snoozed until 11:00"
+	})
 	h.click(t, "Resume")
 	tr.Refresh()
 	eventually(t, "ready with the remote server named", func() bool {

@@ -1,5 +1,5 @@
 // Command harness runs the resident tray exactly as `tidbit` with no
-// command will (tray.Resident on the real fyne.io/systray host), for the
+// command will (daemon.Daemon on the real fyne.io/systray host), for the
 // tests that need it in a process of its own: fyne.io/systray v1.12.2 has
 // data races of its own (its menu version is written and read under
 // different locks), so it cannot run inside a -race test binary, and its
@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/tidbit-learn/tidbit/app/core"
+	"github.com/tidbit-learn/tidbit/app/daemon"
 	"github.com/tidbit-learn/tidbit/app/paths"
-	"github.com/tidbit-learn/tidbit/app/tray"
 )
 
 func main() {
@@ -33,7 +33,7 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	r := tray.Resident{Paths: p, Self: *self, Linger: *linger, Log: os.Stderr,
+	r := daemon.Daemon{Paths: p, Self: *self, Linger: *linger, Log: os.Stderr,
 		Open: func(ctx context.Context) (*core.App, error) { return core.Open(ctx, p, core.Options{}) }}
 	if err := r.Run(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, err)
