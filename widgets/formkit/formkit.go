@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 )
@@ -20,6 +21,32 @@ import (
 type Keys struct {
 	Escape func() // close
 	Save   func() // Ctrl+S; nil: none
+	// Focused runs when one of the widgets gains focus (Follow uses it to
+	// keep the focused field in view); nil: nothing.
+	Focused func(fyne.CanvasObject)
+}
+
+func (k *Keys) focused(o fyne.CanvasObject) {
+	if k.Focused != nil {
+		k.Focused(o)
+	}
+}
+
+// Follow scrolls sc so that a widget gaining focus by Tab is in view:
+// Fyne does not, and a form longer than its window would otherwise take
+// the keyboard out of sight. drv places objects on screen.
+func Follow(k *Keys, sc *container.Scroll, drv fyne.Driver) {
+	k.Focused = func(o fyne.CanvasObject) {
+		top := drv.AbsolutePositionForObject(o).Y - drv.AbsolutePositionForObject(sc).Y + sc.Offset.Y
+		bottom := top + o.Size().Height
+		const pad = 8
+		switch {
+		case top < sc.Offset.Y:
+			sc.ScrollToOffset(fyne.NewPos(sc.Offset.X, max(0, top-pad)))
+		case bottom > sc.Offset.Y+sc.Size().Height:
+			sc.ScrollToOffset(fyne.NewPos(sc.Offset.X, bottom-sc.Size().Height+pad))
+		}
+	}
 }
 
 // handle reports whether ev was one of the window's keys.
@@ -69,6 +96,12 @@ func NewEntry(k *Keys, placeholder string, onSubmit func()) *Entry {
 	return e
 }
 
+// FocusGained implements fyne.Focusable.
+func (e *Entry) FocusGained() {
+	e.Entry.FocusGained()
+	e.keys.focused(e)
+}
+
 // TypedKey implements fyne.Focusable.
 func (e *Entry) TypedKey(ev *fyne.KeyEvent) {
 	if !e.keys.handle(ev) {
@@ -83,7 +116,7 @@ func (e *Entry) TypedShortcut(s fyne.Shortcut) {
 	}
 }
 
-// Button passes Escape on; Space presses it.
+// Button passes Escape on; Space and Enter press it.
 type Button struct {
 	widget.Button
 	keys *Keys
@@ -98,10 +131,22 @@ func NewButton(k *Keys, label string, tapped func()) *Button {
 	return b
 }
 
+// FocusGained implements fyne.Focusable.
+func (b *Button) FocusGained() {
+	b.Button.FocusGained()
+	b.keys.focused(b)
+}
+
 // TypedKey implements fyne.Focusable.
 func (b *Button) TypedKey(ev *fyne.KeyEvent) {
-	if !b.keys.handle(ev) {
+	if !b.keys.handle(ev) && !submit(ev, b.tap) {
 		b.Button.TypedKey(ev)
+	}
+}
+
+func (b *Button) tap() {
+	if !b.Disabled() && b.OnTapped != nil {
+		b.OnTapped()
 	}
 }
 
@@ -119,6 +164,12 @@ func NewCheck(k *Keys, label string, changed func(bool)) *Check {
 	c.OnChanged = changed
 	c.ExtendBaseWidget(c)
 	return c
+}
+
+// FocusGained implements fyne.Focusable.
+func (c *Check) FocusGained() {
+	c.Check.FocusGained()
+	c.keys.focused(c)
 }
 
 // TypedKey implements fyne.Focusable.
@@ -151,6 +202,12 @@ func NewSelect(k *Keys, options []string, changed func(string)) *Select {
 	s.OnChanged = changed
 	s.ExtendBaseWidget(s)
 	return s
+}
+
+// FocusGained implements fyne.Focusable.
+func (s *Select) FocusGained() {
+	s.Select.FocusGained()
+	s.keys.focused(s)
 }
 
 // TypedKey implements fyne.Focusable.

@@ -63,6 +63,7 @@ func TestKeysFromEveryWidget(t *testing.T) {
 		{"enter on a check box", check, fyne.KeyReturn, func() bool { return submit == 2 }},
 		{"enter on a choice", sel, fyne.KeyEnter, func() bool { return submit == 3 }},
 		{"space presses a button", button, fyne.KeySpace, func() bool { return tapped == 1 }},
+		{"enter presses a button", button, fyne.KeyReturn, func() bool { return tapped == 2 }},
 		{"right changes a choice", sel, fyne.KeyRight, func() bool { return sel.Selected == "b" }},
 	}
 	for _, tc := range cases {
@@ -117,5 +118,33 @@ func TestSetError(t *testing.T) {
 	SetError(l, "")
 	if l.Visible() {
 		t.Fatal("cleared error still shows")
+	}
+}
+
+// TestFollowKeepsTheFocusedFieldInView: tabbing down a long form scrolls
+// it, and back up scrolls back.
+func TestFollowKeepsTheFocusedFieldInView(t *testing.T) {
+	a := test.NewTempApp(t)
+	k := &Keys{}
+	var entries []*Entry
+	box := container.NewVBox()
+	for i := 0; i < 30; i++ {
+		e := NewEntry(k, "", nil)
+		entries = append(entries, e)
+		box.Add(e)
+	}
+	sc := container.NewVScroll(box)
+	w := a.NewWindow("long")
+	w.SetContent(sc)
+	w.Resize(fyne.NewSize(200, 200))
+	Follow(k, sc, a.Driver())
+	w.Canvas().Focus(entries[29])
+	if sc.Offset.Y == 0 {
+		t.Fatal("focusing the last field did not scroll")
+	}
+	last := sc.Offset.Y
+	w.Canvas().Focus(entries[0])
+	if sc.Offset.Y >= last || sc.Offset.Y != 0 {
+		t.Fatalf("focusing the first field left the offset at %v", sc.Offset.Y)
 	}
 }

@@ -5,8 +5,9 @@
 // Onboarded set, which turns start at login on; closing early saves
 // nothing.
 //
-// Keys: Tab and Shift+Tab move, Enter in a field goes on, Left and Right
-// change a choice, Space presses and ticks, Escape closes.
+// Keys: Tab and Shift+Tab move, Enter goes on (on a button it presses
+// it), Left and Right change a choice, Space presses and ticks, Escape
+// closes.
 package onboarding
 
 import (
@@ -28,7 +29,7 @@ import (
 )
 
 // Size is the window's size.
-var Size = fyne.NewSize(520, 460)
+var Size = fyne.NewSize(520, 560)
 
 // Deps is what the window does to the outside world; Finish, Check and
 // Autostart run off the UI goroutine.
@@ -72,6 +73,7 @@ type Window struct {
 	pages                                []fyne.CanvasObject
 	first                                []fyne.Focusable // the field each step starts on
 	body                                 *fyne.Container
+	scroll                               *container.Scroll
 	progress                             *widget.Label
 	// Back, Skip and Next end every step's tab order.
 	Back, Skip, Next *formkit.Button
@@ -86,6 +88,7 @@ func Show(a fyne.App, d Deps) *Window {
 	w.keys = &formkit.Keys{Escape: w.dismiss}
 	w.build()
 	w.keys.Attach(w.Window)
+	formkit.Follow(w.keys, w.scroll, a.Driver())
 	w.SetCloseIntercept(w.dismiss)
 	w.Resize(Size)
 	w.show(0)
@@ -164,7 +167,8 @@ func (w *Window) build() {
 	w.Next = formkit.NewButton(w.keys, "Next", w.next)
 	w.Next.Importance = widget.HighImportance
 	bottom := container.NewVBox(w.msg, container.NewHBox(w.progress, layout.NewSpacer(), w.Back, w.Skip, w.Next))
-	w.SetContent(container.NewBorder(nil, bottom, nil, nil, container.NewPadded(container.NewVScroll(w.body))))
+	w.scroll = container.NewVScroll(w.body)
+	w.SetContent(container.NewBorder(nil, bottom, nil, nil, container.NewPadded(w.scroll)))
 }
 
 func (w *Window) updateHint() {

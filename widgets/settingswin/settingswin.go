@@ -66,6 +66,7 @@ type Window struct {
 	newCal    *formkit.Entry
 	remoteMsg *widget.Label
 	status    *widget.Label
+	scroll    *container.Scroll
 	// SaveButton and CloseButton end the tab order.
 	SaveButton, CloseButton *formkit.Button
 }
@@ -87,6 +88,7 @@ func Show(a fyne.App, s settings.Settings, d Deps) *Window {
 	w.keys = &formkit.Keys{Escape: w.dismiss, Save: w.save}
 	w.SetContent(w.build())
 	w.keys.Attach(w.Window)
+	formkit.Follow(w.keys, w.scroll, a.Driver())
 	w.SetCloseIntercept(w.dismiss)
 	w.Resize(Size)
 	w.Window.Show()
@@ -204,7 +206,8 @@ func (w *Window) build() fyne.CanvasObject {
 		model, widget.NewSeparator(), desk)
 	bottom := container.NewVBox(widget.NewSeparator(), w.status,
 		container.NewHBox(layout.NewSpacer(), w.CloseButton, w.SaveButton))
-	return container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(container.NewPadded(body)))
+	w.scroll = container.NewVScroll(container.NewPadded(body))
+	return container.NewBorder(nil, bottom, nil, nil, w.scroll)
 }
 
 func (w *Window) showRemote(on bool) {
