@@ -112,7 +112,8 @@ start asks the running one to show itself and exits).`,
 	root.PersistentFlags().StringVar(&c.dataDir, "data-dir", "", "folder for Tidbit's data (default: $TIDBIT_HOME, else the XDG data folder)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(c.learnCmd(), c.importCmd(), c.exportCmd(), c.libraryCmd(), c.statsCmd(), c.doctorCmd(),
-		c.versionCmd(), c.skillsCmd(), c.calendarCmd(), c.profileCmd(), c.assignmentsCmd(), c.reportCmd(), c.xapiCmd(), c.uiCmd())
+		c.versionCmd(), c.skillsCmd(), c.calendarCmd(), c.profileCmd(), c.assignmentsCmd(), c.reportCmd(), c.xapiCmd(), c.uiCmd(),
+		c.momentsCmd())
 	root.AddCommand(c.settingsCmd())
 	for _, sub := range root.Commands() {
 		if sub.Args == nil {

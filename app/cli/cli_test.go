@@ -407,7 +407,7 @@ func TestDoctorJSON(t *testing.T) {
 			t.Errorf("check %s is %s but says nothing to do", c.Name, c.Status)
 		}
 	}
-	for _, want := range []string{"data folder", "database", "display", "tray host", "idle source", "calendars", "model server"} {
+	for _, want := range []string{"data folder", "database", "display", "tray host", "idle source", "calendars", "moments", "model server"} {
 		if _, ok := names[want]; !ok {
 			t.Errorf("doctor lacks %q", want)
 		}

@@ -536,6 +536,7 @@ Exits with status 1 when a check fails (a warning is not a failure).`,
 			}})
 			checks = append(checks, doctor.Display(env), doctor.TrayHost(env), doctor.IdleSource(env),
 				doctor.Check{Name: "calendars", Run: func(ctx context.Context) doctor.Result { return checkCalendars(ctx, st) }},
+				doctor.Check{Name: "moments", Run: func(ctx context.Context) doctor.Result { return checkMoments(ctx, st, c.Now(), c.Loc) }},
 				doctor.Check{Name: "model server", Run: func(ctx context.Context) doctor.Result { return c.checkModel(ctx, st) }},
 				doctor.Check{Name: xapi.CheckName, Run: func(ctx context.Context) doctor.Result { return xapi.CheckResult(ctx, st, nil) }})
 			res := doctor.Run(ctx, checks, 5*time.Second)

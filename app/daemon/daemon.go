@@ -230,6 +230,13 @@ func (d *Daemon) startScheduler(set settings.Settings) error {
 		opts.Presence = d.pres
 	}
 	s, err := scheduler.New(opts)
+	if err != nil && opts.State != nil {
+		// A saved state the engine refuses (hand-edited, another version)
+		// must not keep the tray from starting: start the day fresh.
+		d.logf("%v; starting with a fresh policy state", err)
+		opts.State = nil
+		s, err = scheduler.New(opts)
+	}
 	if err != nil {
 		return fmt.Errorf("starting the scheduler: %w", err)
 	}

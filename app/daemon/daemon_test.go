@@ -459,3 +459,24 @@ func TestOpenFails(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+// TestBadSavedStateStartsFresh: a saved state the engine refuses does not
+// keep the tray from starting.
+func TestBadSavedStateStartsFresh(t *testing.T) {
+	r := newRig(t, "")
+	r.start(t)
+	r.stop(t)
+	st, err := store.Open(context.Background(), r.d.Paths.Database(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetSetting(context.Background(), StateKey, map[string]any{"policy": map[string]any{"day": "not a day", "offered": -3}}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	r2 := newRig(t, r.d.Paths.Data)
+	r2.start(t)
+	if s := r2.d.scheduler(); s == nil || s.Status().Offered != 0 {
+		t.Fatal("no fresh scheduler")
+	}
+}
