@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"github.com/tidbit-learn/tidbit/app/learner/storepick"
 	wins "github.com/tidbit-learn/tidbit/widgets/windows"
 	"github.com/tidbit-learn/tidbit/widgets/windows/view"
 )
@@ -19,18 +20,20 @@ func openProfile(ctx context.Context, fa fyne.App, p *Process, _ Config) error {
 	if err != nil {
 		return err
 	}
+	opts := wins.ProfileOptions{Taxonomy: a.Taxonomy}
+	if m, err := storepick.KTMastery(ctx, a.Store); err == nil {
+		opts.Mastery = m // else the gaps chart shows the prior
+	}
+	opts.Save = func(f view.ProfileForm, done func(error)) {
+		p.Writer.Do(func(ctx context.Context) error {
+			err := saveProfile(ctx, p, f)
+			fyne.Do(func() { done(err) })
+			return nil
+		}, nil)
+	}
+	opts.OnClosed = p.Linger.Closed
 	p.Linger.Opened()
-	wins.ShowProfile(fa, view.NewProfileForm(prof, a.Taxonomy), wins.ProfileOptions{
-		Taxonomy: a.Taxonomy,
-		Save: func(f view.ProfileForm, done func(error)) {
-			p.Writer.Do(func(ctx context.Context) error {
-				err := saveProfile(ctx, p, f)
-				fyne.Do(func() { done(err) })
-				return nil
-			}, nil)
-		},
-		OnClosed: p.Linger.Closed,
-	})
+	wins.ShowProfile(fa, view.NewProfileForm(prof, a.Taxonomy), opts)
 	return nil
 }
 

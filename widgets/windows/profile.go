@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/tidbit-learn/tidbit/app/learner"
 	"github.com/tidbit-learn/tidbit/assets"
 	"github.com/tidbit-learn/tidbit/widgets/windows/view"
 )
@@ -24,6 +25,9 @@ var SaveShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.Ke
 // ProfileOptions are the Profile window's inputs and callbacks.
 type ProfileOptions struct {
 	Taxonomy *assets.Taxonomy
+	// Mastery estimates where the learner stands, for the gaps chart; nil
+	// charts the prior (no answers yet).
+	Mastery learner.Mastery
 	// Save stores the form (its minutes already checked); done reports
 	// the outcome and must be called on the UI thread.
 	Save     func(f view.ProfileForm, done func(error))
@@ -48,6 +52,7 @@ type Profile struct {
 	senior     []view.Choice
 	rows       []view.RatingRow
 	ratingsBox *fyne.Container
+	gapsBox    *fyne.Container
 }
 
 // ShowProfile opens a Profile window on form.
@@ -95,6 +100,7 @@ func ShowProfile(a fyne.App, form view.ProfileForm, opts ProfileOptions) *Profil
 	w.Close = newButton("Close", w.key, w.close)
 	w.Status, w.Check = wrapped(""), wrapped("")
 	w.ratingsBox = container.NewVBox()
+	w.gapsBox = container.NewVBox()
 
 	fields := container.New(layout.NewFormLayout(),
 		bold("Role"), w.Role,
@@ -105,7 +111,10 @@ func ShowProfile(a fyne.App, form view.ProfileForm, opts ProfileOptions) *Profil
 	body := container.NewVBox(fields, w.Check,
 		heading("How you rate yourself"),
 		wrapped("1 is new to it, 5 expert. Until you have answered questions on a skill, your rating is Tidbit's best guess."),
-		w.ratingsBox)
+		w.ratingsBox,
+		heading("Biggest gaps"),
+		wrapped("Where you stand (from your answers and ratings) against where your role, goals and notes aim; the mark is the target."),
+		w.gapsBox)
 	w.scroll = container.NewVScroll(container.NewPadded(body))
 	bottom := container.NewVBox(w.Status,
 		container.NewHBox(widget.NewLabel("Ctrl+S saves · Esc closes without saving"), layoutSpacer(), w.Save, w.Close))
@@ -151,6 +160,7 @@ func (w *Profile) changed() {
 		lines = append(lines, built.Warnings...)
 		w.Check.SetText(strings.Join(lines, "\n"))
 	}
+	w.showGaps(built)
 	rows := view.RatingRows(w.form, built, w.opts.Taxonomy)
 	if sameSkills(rows, w.rows) {
 		return
@@ -167,6 +177,9 @@ func (w *Profile) changed() {
 			} else {
 				w.form.Ratings[skill] = n
 			}
+			if b, err := w.form.Built(w.opts.Taxonomy); err == nil {
+				w.showGaps(b) // a rating moves where the learner stands
+			}
 		})
 		c.SetSelected(nameOf(view.RatingChoices, strconv.Itoa(r.Level)))
 		w.Ratings = append(w.Ratings, c)
@@ -177,6 +190,17 @@ func (w *Profile) changed() {
 		w.ratingsBox.Add(wrapped("Skills to rate appear when you choose a role or goals."))
 	}
 	w.ratingsBox.Refresh()
+}
+
+func (w *Profile) showGaps(built *learner.Profile) {
+	w.gapsBox.Objects = nil
+	for _, g := range view.GapBars(built, w.opts.Mastery, w.opts.Taxonomy) {
+		w.gapsBox.Add(skillRow(g))
+	}
+	if len(w.gapsBox.Objects) == 0 {
+		w.gapsBox.Add(wrapped("None yet: choose a role or add goals."))
+	}
+	w.gapsBox.Refresh()
 }
 
 func sameSkills(a, b []view.RatingRow) bool {

@@ -59,8 +59,7 @@ func ShowProgress(a fyne.App, p view.Progress, onClosed func()) *Progress {
 			cat = s.Category
 			body.Add(bold(cat))
 		}
-		body.Add(container.NewBorder(nil, nil, nil, widget.NewLabel(s.Text), widget.NewLabel(s.Name)))
-		body.Add(newMeter(s.Mastery, s.Target))
+		body.Add(skillRow(s))
 	}
 	if len(p.Skills) > 0 {
 		body.Add(wrapped("The bar is the estimated chance of answering a typical question right; the mark is your profile's target."))
@@ -72,4 +71,10 @@ func ShowProgress(a fyne.App, p view.Progress, onClosed func()) *Progress {
 		nil, nil, w.scroll))
 	w.win.Show()
 	return w
+}
+
+// skillRow is a skill's name and numbers over its bar.
+func skillRow(s view.SkillBar) fyne.CanvasObject {
+	return container.NewVBox(container.NewBorder(nil, nil, nil, widget.NewLabel(s.Text), widget.NewLabel(s.Name)),
+		newMeter(s.Mastery, s.Target))
 }

@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"github.com/tidbit-learn/tidbit/app/learner"
 	"github.com/tidbit-learn/tidbit/app/store"
@@ -411,5 +412,33 @@ func TestProgressScrollsSideways(t *testing.T) {
 	press(w.win.Canvas(), fyne.KeyLeft)
 	if w.scroll.Offset.X != 0 {
 		t.Fatalf("Left: offset %v", w.scroll.Offset)
+	}
+}
+
+// The charts take their colours from the theme when refreshed, so a
+// switch to dark (Fyne refreshes every window) recolours them.
+func TestChartsFollowTheTheme(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(theme.LightTheme())
+	w := ShowProgress(a, someProgress(t), nil)
+	var m *meter
+	for _, o := range test.LaidOutObjects(w.win.Content()) {
+		if mm, ok := o.(*meter); ok {
+			m = mm
+			break
+		}
+	}
+	if m == nil {
+		t.Fatal("no meter in the Progress window")
+	}
+	r := test.TempWidgetRenderer(t, m).(*meterRenderer)
+	light := r.track.FillColor
+	a.Settings().SetTheme(theme.DarkTheme())
+	r = test.TempWidgetRenderer(t, m).(*meterRenderer)
+	if r.track.FillColor == light {
+		t.Fatalf("track colour %v did not change with the theme", light)
+	}
+	if want := theme.DarkTheme().Color(theme.ColorNameInputBackground, theme.VariantDark); r.track.FillColor != want {
+		t.Fatalf("dark track %v, want %v", r.track.FillColor, want)
 	}
 }

@@ -233,3 +233,31 @@ func RatingRows(f ProfileForm, built *learner.Profile, tax *assets.Taxonomy) []R
 	})
 	return out
 }
+
+// MaxGaps is how many gaps the Profile window charts, as `tidbit profile`
+// lists them.
+const MaxGaps = 8
+
+// GapBars are the biggest gaps between the targets of built and where the
+// learner stands (m's estimate blended with the self-rating), largest
+// first, as bars with the target marked. m may be nil (no answers yet).
+func GapBars(built *learner.Profile, m learner.Mastery, tax *assets.Taxonomy) []SkillBar {
+	out := []SkillBar{}
+	for _, g := range learner.Gaps(built, m) {
+		if len(out) == MaxGaps {
+			break
+		}
+		b := SkillBar{Skill: g.Skill, Name: g.Skill, Mastery: g.Mastery, Target: g.TargetP}
+		if tax != nil {
+			if s, ok := tax.Skill(g.Skill); ok {
+				b.Name = s.Name
+				if c, ok := tax.Category(s.Category); ok {
+					b.Category = c.Name
+				}
+			}
+		}
+		b.Text = fmt.Sprintf("now %.0f%% ±%.0f · target %.0f%%", 100*g.Mastery, 100*g.Uncertainty, 100*g.TargetP)
+		out = append(out, b)
+	}
+	return out
+}

@@ -28,8 +28,13 @@ func taxonomy(t testing.TB) *assets.Taxonomy {
 
 type fixedMastery map[string]float64
 
+// Estimate gives skills not in m the prior, 0.6.
 func (m fixedMastery) Estimate(skill string) learner.Estimate {
-	return learner.Estimate{P: m[skill], Uncertainty: 0.1}
+	p, ok := m[skill]
+	if !ok {
+		p = 0.6
+	}
+	return learner.Estimate{P: p, Uncertainty: 0.1}
 }
 
 func TestCalendarFrom(t *testing.T) {
@@ -406,5 +411,44 @@ func TestProfileForm(t *testing.T) {
 	empty := RatingRows(ProfileForm{Ratings: map[string]int{"zz-gone": 3}}, nil, tax)
 	if len(empty) != 1 || empty[0].Why != "rated before" || empty[0].Name != "zz-gone" {
 		t.Fatalf("only a stale rating: %+v", empty)
+	}
+}
+
+func TestGapBars(t *testing.T) {
+	tax := taxonomy(t)
+	built, err := learner.BuildProfile(tax, learner.ProfileInput{Role: "data-analyst", Goals: []string{"presenting"},
+		SelfRatings: map[string]float64{"sql-basics": 5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name  string
+		p     *learner.Profile
+		m     learner.Mastery
+		n     int
+		first string
+	}{
+		{"no profile", nil, nil, 0, ""},
+		{"no answers", built, nil, MaxGaps, ""},
+		{"weak at presenting", built, fixedMastery{"presenting": 0.2, "sql-basics": 0.9}, MaxGaps, "Presenting"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := GapBars(tc.p, tc.m, tax)
+			if len(got) != tc.n {
+				t.Fatalf("%d bars, want %d: %+v", len(got), tc.n, got)
+			}
+			if tc.first != "" && got[0].Name != tc.first {
+				t.Fatalf("first gap %+v, want %s", got[0], tc.first)
+			}
+			for _, b := range got {
+				if b.Target <= 0 || b.Mastery <= 0 || b.Mastery >= 1 || !strings.HasPrefix(b.Text, "now ") || b.Category == "" {
+					t.Fatalf("bar %+v", b)
+				}
+				if b.Skill == "sql-basics" {
+					t.Fatalf("sql-basics rated 5 and answered at 0.9 is not a big gap: %+v", got)
+				}
+			}
+		})
 	}
 }
