@@ -55,6 +55,12 @@ func (f *Form) Settings() (Settings, []Problem) {
 				continue // unchanged: keep "on once onboarded"
 			}
 		}
+		if k == "work_days" && len(SplitList(v)) == 0 {
+			// Stored empty would mean the default, Monday to Friday.
+			probs = append(probs, Problem{Key: k, Msg: "choose at least one working day"})
+			typed[k] = true
+			continue
+		}
 		if err := s.Set(k, v); err != nil {
 			msg := err.Error()
 			msg = strings.TrimPrefix(msg, k+": ")

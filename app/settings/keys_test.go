@@ -187,6 +187,7 @@ func TestForm(t *testing.T) {
 			}, nil},
 		{"every problem at once", Settings{}, map[string]string{"max_per_day": "lots", "work_start": "9", "theme": "pink", "pause_after_s": "200"}, nil,
 			map[string]string{"max_per_day": "not a whole number", "work_start": "not a time of day", "theme": "pink", "pause_after_s": "want 45-120"}},
+		{"no working day", Settings{}, map[string]string{"work_days": ""}, nil, map[string]string{"work_days": "at least one"}},
 		{"typing and cross-field", Settings{}, map[string]string{"work_start": "18:00", "work_end": "08:00", "break_after_m": "x"}, nil,
 			map[string]string{"work_end": "after the start", "break_after_m": "not a whole number"}},
 	}
