@@ -7,7 +7,8 @@
 //
 // The package turns settings into the scheduler's policy (Policy) and the
 // calendar's options (CalendarOptions); it never imports the scheduler's
-// consumers and never Fyne.
+// consumers and never Fyne. Fields, Set and Problems name every setting by
+// its JSON name, for `tidbit settings` and the Settings window (Form).
 package settings
 
 import (
