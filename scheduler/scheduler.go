@@ -243,8 +243,14 @@ func (s *Scheduler) reschedule(now time.Time, fromWake bool) {
 	if same || id == uuid.Nil {
 		return
 	}
-	if _, err := s.cron.Update(id, oneTime(wake, now), gocron.NewTask(s.wakeJob),
-		gocron.WithName("moments")); err != nil {
+	// Compare with the clock as it is now, not as the job began: a slow
+	// presence query or calendar fetch may have taken the planned time
+	// into the past, which gocron refuses; then run at once.
+	_, err := s.cron.Update(id, oneTime(wake, s.clock.Now()), gocron.NewTask(s.wakeJob), gocron.WithName("moments"))
+	if err != nil {
+		_, err = s.cron.Update(id, oneTime(now, now), gocron.NewTask(s.wakeJob), gocron.WithName("moments"))
+	}
+	if err != nil {
 		// Keep going: the next refresh or daily reset reschedules.
 		s.mu.Lock()
 		s.eng.Note(now, "could not schedule the next moment at %s: %v", wake.Format(time.RFC3339), err)

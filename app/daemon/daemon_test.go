@@ -301,9 +301,7 @@ func TestPauseToPopupAndBack(t *testing.T) {
 	if st := r.d.scheduler().Status(); st.Week.Done != 1 || st.Offered != 1 {
 		t.Fatalf("scheduler after done: %+v", st)
 	}
-	if _, tip := r.host.state(); tip != "Tidbit: Today: 0 of 4 done" {
-		t.Fatalf("tooltip %q", tip)
-	}
+	eventually(t, "the goal in the tooltip", func() bool { _, tip := r.host.state(); return tip == "Tidbit: Today: 0 of 4 done" })
 	r.stop(t)
 	var saved State
 	if ok, err := r.d.app.Store.Setting(context.Background(), StateKey, &saved); err == nil && ok {
