@@ -35,6 +35,9 @@ var Size = fyne.NewSize(520, 560)
 // Autostart run off the UI goroutine.
 type Deps struct {
 	Taxonomy *assets.Taxonomy
+	// Profile is the stored profile: its role and goals are preselected
+	// (someone may have set them with `tidbit profile` first).
+	Profile store.Profile
 	// Finish saves the answers; problems come back by key, nothing saved.
 	Finish func(ctx context.Context, a ob.Answers) (settings.Settings, []settings.Problem, error)
 	// Check reads one calendar source (see settingswin.Deps.Check).
@@ -136,6 +139,7 @@ func (w *Window) build() {
 	w.calResult.Hide()
 	w.skillHint = formkit.Note("")
 	w.skillHint.Importance = widget.LowImportance
+	w.preselect()
 	w.updateHint()
 	w.noAI.OnSubmit, w.allowRemote.OnSubmit = w.next, w.next
 	check := formkit.NewButton(w.keys, "Check", w.checkCalendar)
@@ -169,6 +173,29 @@ func (w *Window) build() {
 	bottom := container.NewVBox(w.msg, container.NewHBox(w.progress, layout.NewSpacer(), w.Back, w.Skip, w.Next))
 	w.scroll = container.NewVScroll(w.body)
 	w.SetContent(container.NewBorder(nil, bottom, nil, nil, container.NewPadded(w.scroll)))
+}
+
+// preselect shows the stored profile's role and goals.
+func (w *Window) preselect() {
+	p := w.deps.Profile
+	var skills []string
+	for i, r := range w.roles {
+		if r.ID == p.Role {
+			w.role.SetSelectedIndex(i + 1)
+		}
+	}
+	for _, g := range p.Goals {
+		if _, isRole := w.deps.Taxonomy.Role(g); isRole && w.goalRole.SelectedIndex() == 0 {
+			for i, r := range w.roles {
+				if r.ID == g {
+					w.goalRole.SetSelectedIndex(i + 1)
+				}
+			}
+		} else if sk, ok := w.deps.Taxonomy.Skill(g); ok {
+			skills = append(skills, sk.Name)
+		}
+	}
+	w.skills.SetText(strings.Join(skills, ", "))
 }
 
 func (w *Window) updateHint() {

@@ -42,7 +42,9 @@ type harness struct {
 	finished int
 }
 
-func open(t *testing.T) *harness {
+func open(t *testing.T) *harness { return openWith(t, store.Profile{}) }
+
+func openWith(t *testing.T, prof store.Profile) *harness {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "t.db"), store.Options{})
@@ -57,6 +59,7 @@ func open(t *testing.T) *harness {
 	h := &harness{st: st, bg: &formkit.Background{Do: func(f func()) { f() }}}
 	h.w = Show(test.NewTempApp(t), Deps{
 		Taxonomy: tax,
+		Profile:  prof,
 		Finish: func(ctx context.Context, a ob.Answers) (settings.Settings, []settings.Problem, error) {
 			return ob.Finish(ctx, st, tax, a)
 		},
@@ -254,5 +257,16 @@ func TestTabOrderEndsWithTheButtons(t *testing.T) {
 	}
 	if got := strings.Join(order, " "); got != "entry entry Back Skip Next select entry entry" {
 		t.Fatalf("tab order %q", got)
+	}
+}
+
+func TestStoredProfilePreselected(t *testing.T) {
+	h := openWith(t, store.Profile{Role: "designer", Goals: []string{"people-manager", "active-listening", "code-review"}})
+	w := h.w
+	if w.role.Selected != "Designer" || w.goalRole.Selected != "People manager" || w.skills.Text != "Active listening, Code review" {
+		t.Fatalf("role %q, goal %q, skills %q", w.role.Selected, w.goalRole.Selected, w.skills.Text)
+	}
+	if a := w.Answers(); a.Role != "designer" || a.GoalRole != "people-manager" {
+		t.Fatalf("answers %+v", a)
 	}
 }

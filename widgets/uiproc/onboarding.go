@@ -2,6 +2,7 @@ package uiproc
 
 import (
 	"context"
+	"fmt"
 
 	"fyne.io/fyne/v2"
 
@@ -13,12 +14,17 @@ import (
 // openOnboarding shows the welcome steps. Finishing saves the profile and
 // the settings (Onboarded set) and turns start at login on unless the user
 // turned it off; closing early saves nothing.
-func openOnboarding(_ context.Context, fa fyne.App, p *Process, _ Config) error {
+func openOnboarding(ctx context.Context, fa fyne.App, p *Process, _ Config) error {
+	prof, err := p.App.Store.Profile(ctx)
+	if err != nil {
+		return fmt.Errorf("reading your profile: %w", err)
+	}
 	home, _ := p.deps.Env.HomeDir()
 	p.Linger.Opened()
 	onboarding.Show(fa, onboarding.Deps{
 		Home:     home,
 		Taxonomy: p.App.Taxonomy,
+		Profile:  prof,
 		Finish: func(ctx context.Context, a ob.Answers) (settings.Settings, []settings.Problem, error) {
 			return ob.Finish(ctx, p.App.Store, p.App.Taxonomy, a)
 		},
