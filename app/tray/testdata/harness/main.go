@@ -25,6 +25,7 @@ func main() {
 	data := flag.String("data-dir", "", "data folder")
 	self := flag.String("self", "", "path of the tidbit binary (tidbit-ui is looked for next to it)")
 	linger := flag.Duration("linger", time.Second, "passed to tidbit-ui")
+	withMoments := flag.Bool("moments", false, "run the scheduler (off: only the menu and the socket's offer fire windows, so tests are deterministic)")
 	flag.Parse()
 	p, err := paths.Resolve(*data, paths.OS())
 	if err != nil {
@@ -33,7 +34,7 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	r := daemon.Daemon{Paths: p, Self: *self, Linger: *linger, Log: os.Stderr,
+	r := daemon.Daemon{Paths: p, Self: *self, Linger: *linger, Log: os.Stderr, NoScheduler: !*withMoments,
 		Open: func(ctx context.Context) (*core.App, error) { return core.Open(ctx, p, core.Options{}) }}
 	if err := r.Run(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, err)
