@@ -3,9 +3,33 @@ package llm
 import (
 	"context"
 	"errors"
+	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/tidbit-learn/tidbit/llm/internal/tinymodel"
 )
+
+const wordyName = "tidbit-tiny-wordy"
+
+// createWordy adds the tiny model variant whose strings are letters
+// (tinymodel.WriteWordy) to the running server.
+func (s *ollamaServer) createWordy(t *testing.T) {
+	t.Helper()
+	mdir := filepath.Join(t.TempDir(), "wordy")
+	if err := tinymodel.WriteWordy(mdir, 1); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	create := exec.CommandContext(ctx, s.bin, "create", wordyName, "-f", filepath.Join(mdir, "Modelfile"))
+	create.Dir = mdir
+	create.Env = s.env
+	if out, err := create.CombinedOutput(); err != nil {
+		t.Fatalf("ollama create %s: %v\n%s", wordyName, err, out)
+	}
+}
 
 // TestPersonalIntegration runs every personalisation function against a
 // real Ollama server with the tiny model (see integration_test.go). The
@@ -19,9 +43,11 @@ func TestPersonalIntegration(t *testing.T) {
 		t.Skip("integration test; -short given")
 	}
 	s := startOllama(t)
+	s.createWordy(t)
 	ctx := context.Background()
-	gen := func() *Generator {
+	gen := func(model string) *Generator {
 		g := s.generator()
+		g.Model = model
 		g.NumPredict = 512
 		return g
 	}
@@ -40,19 +66,25 @@ func TestPersonalIntegration(t *testing.T) {
 		// wantReject, when set, is the rejection the tiny model must get:
 		// a validator it cannot pass. Its strings are mostly brackets
 		// (see tinymodel), so every "reason in words" check, the length
-		// bounds and the key-term check reject it; the accepting path is
-		// covered by the httptest fakes (TestPersonalHealthy).
+		// bounds and the key-term check reject it.
 		wantReject error
+		// wordyAccept: the wordy variant (strings of letters, closed at
+		// their minLength) passes this function's validation, so the
+		// accepting path runs against the real server too.
+		wordyAccept bool
 	}
 	ex, _ := FindExample(exampleLesson.Body)
 	terms := KeyTerms(exampleLesson.Title, exampleLesson.Body, ex)
 	lo, hi := rewriteBounds(ex.Text)
+	// A short rubric: the grammar makes the model repeat each criterion,
+	// token by token, and the tiny model is slow on a loaded machine.
+	rubric := []string{"Names a shared goal"}
 	profileSource := testProfile.Role + "\n" + testProfile.Goals + "\n" + testProfile.Notes
 	cases := []rawCheck{
 		{name: "MapProfile", prompt: profilePrompt(testProfile.Role, testProfile.Goals, testProfile.Notes, testSkills, profileSchema(testSkills)),
 			schema: profileSchema(testSkills), temp: personalTemp,
 			parse: func(raw []byte) error { _, err := ParseProfileMap(raw, testSkills, profileSource); return err },
-			run:   func(g *Generator) (any, error) { return g.MapProfile(ctx, testProfile, testSkills) }, wantReject: ErrBadOutput},
+			run:   func(g *Generator) (any, error) { return g.MapProfile(ctx, testProfile, testSkills) }, wantReject: ErrBadOutput, wordyAccept: true},
 		{name: "MeetingSkill", prompt: meetingPrompt("Steering committee: Q3 status", testSkills, meetingSchema(testSkills)),
 			schema: meetingSchema(testSkills),
 			parse: func(raw []byte) error {
@@ -61,16 +93,16 @@ func TestPersonalIntegration(t *testing.T) {
 			},
 			run: func(g *Generator) (any, error) {
 				return g.MeetingSkill(ctx, "Steering committee: Q3 status", testSkills)
-			}, wantReject: ErrBadOutput},
-		{name: "ReflectionFeedback", prompt: feedbackPrompt(testScenario, testRubric, testAnswer, feedbackSchema(testRubric)),
-			schema: feedbackSchema(testRubric),
+			}, wantReject: ErrBadOutput, wordyAccept: true},
+		{name: "ReflectionFeedback", prompt: feedbackPrompt(testScenario, rubric, testAnswer, feedbackSchema(rubric)),
+			schema: feedbackSchema(rubric),
 			parse: func(raw []byte) error {
-				_, err := ParseFeedback(raw, testRubric, testScenario+"\n"+testAnswer)
+				_, err := ParseFeedback(raw, rubric, testScenario+"\n"+testAnswer)
 				return err
 			},
 			run: func(g *Generator) (any, error) {
-				return g.ReflectionFeedback(ctx, testScenario, testRubric, testAnswer)
-			}, wantReject: ErrBadOutput},
+				return g.ReflectionFeedback(ctx, testScenario, rubric, testAnswer)
+			}, wantReject: ErrBadOutput, wordyAccept: true},
 		// Random text has neither the length nor the key terms
 		// "one-on-ones", "status" and "board".
 		{name: "RewriteExample", prompt: rewritePrompt(exampleLesson.Title, ex.Text, "ward nurse", terms, lo, hi, rewriteSchema()),
@@ -85,48 +117,55 @@ func TestPersonalIntegration(t *testing.T) {
 			parse: func(raw []byte) error { _, err := ParseMicroLesson(raw, lessonSkill); return err },
 			run:   func(g *Generator) (any, error) { return g.MicroLesson(ctx, lessonSkill, 2) }, wantReject: ErrBadOutput},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			g := gen()
-			out, st, err := g.completeAs(ctx, personalSystem, tc.prompt, tc.schema, tc.temp)
-			t.Logf("raw output (%v, %d tokens, %.0f tok/s, done %q): %.300s", st.Latency.Round(time.Millisecond), st.EvalCount, st.TokensPerSecond(), st.DoneReason, out)
-			var rawErr error
-			switch {
-			case err == nil:
-				rawErr = tc.parse([]byte(out))
-				t.Logf("parser: %v", rawErr)
-			case errors.Is(err, ErrTruncated), errors.Is(err, ErrIncompleteStream):
-				rawErr = err
-				t.Logf("incomplete output: %v", err)
-			default:
-				t.Fatalf("request failed: %v", err)
-			}
-			start := time.Now()
-			res, err := tc.run(g)
-			t.Logf("%s: %v in %v", tc.name, err, time.Since(start).Round(time.Millisecond))
-			if errors.Is(err, ErrServer) {
-				t.Fatalf("server fault from a healthy server: %v", err)
-			}
-			if tc.wantReject != nil && !errors.Is(rawErr, tc.wantReject) && !errors.Is(rawErr, ErrTruncated) {
-				t.Errorf("the tiny model's output was not rejected as %v: %v", tc.wantReject, rawErr)
-			}
-			if rawErr != nil {
-				if !errors.Is(err, ErrNoSuggestion) || !isZero(res) {
-					t.Errorf("the parser rejected the raw output (%v) but the pipeline gave %v, %+v", rawErr, err, res)
+	for _, model := range []string{tinyName, wordyName} {
+		for _, tc := range cases {
+			t.Run(model+"/"+tc.name, func(t *testing.T) {
+				g := gen(model)
+				out, st, err := g.completeAs(ctx, personalSystem, tc.prompt, tc.schema, tc.temp)
+				t.Logf("raw output (%v, %d tokens, %.0f tok/s, done %q): %.300s", st.Latency.Round(time.Millisecond), st.EvalCount, st.TokensPerSecond(), st.DoneReason, out)
+				var rawErr error
+				switch {
+				case err == nil:
+					rawErr = tc.parse([]byte(out))
+					t.Logf("parser: %v", rawErr)
+				case errors.Is(err, ErrTruncated), errors.Is(err, ErrIncompleteStream):
+					rawErr = err
+					t.Logf("incomplete output: %v", err)
+				default:
+					t.Fatalf("request failed: %v", err)
 				}
-				if !errors.Is(err, ErrBadOutput) && !errors.Is(err, ErrTruncated) && !errors.Is(err, ErrIncompleteStream) {
-					t.Errorf("rejection not typed: %v", err)
+				start := time.Now()
+				res, err := tc.run(g)
+				t.Logf("%s: %v in %v", tc.name, err, time.Since(start).Round(time.Millisecond))
+				if errors.Is(err, ErrServer) {
+					t.Fatalf("server fault from a healthy server: %v", err)
 				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("the parser accepted the raw output but the pipeline failed: %v", err)
-			}
-			p := provenanceOf(res)
-			if !p.AIWritten || p.Model != tinyName || p.ModelDigest == "" || p.PromptVersion != PersonalPromptVersion || p.GeneratedAt.IsZero() {
-				t.Errorf("provenance %+v", p)
-			}
-		})
+				wordy := model == wordyName
+				switch {
+				case wordy && tc.wordyAccept && rawErr != nil:
+					t.Errorf("the wordy model's output was rejected: %v", rawErr)
+				case !wordy && tc.wantReject != nil && !errors.Is(rawErr, tc.wantReject) && !errors.Is(rawErr, ErrTruncated):
+					t.Errorf("the tiny model's output was not rejected as %v: %v", tc.wantReject, rawErr)
+				}
+				if rawErr != nil {
+					if !errors.Is(err, ErrNoSuggestion) || !isZero(res) {
+						t.Errorf("the parser rejected the raw output (%v) but the pipeline gave %v, %+v", rawErr, err, res)
+					}
+					if !errors.Is(err, ErrBadOutput) && !errors.Is(err, ErrTruncated) && !errors.Is(err, ErrIncompleteStream) {
+						t.Errorf("rejection not typed: %v", err)
+					}
+					return
+				}
+				if err != nil {
+					t.Fatalf("the parser accepted the raw output but the pipeline failed: %v", err)
+				}
+				t.Logf("accepted: %+v", res)
+				p := provenanceOf(res)
+				if !p.AIWritten || p.Model != model || p.ModelDigest == "" || p.PromptVersion != PersonalPromptVersion || p.GeneratedAt.IsZero() {
+					t.Errorf("provenance %+v", p)
+				}
+			})
+		}
 	}
 
 	// The second half of MicroLesson on a valid draft: its quiz goes
@@ -134,7 +173,7 @@ func TestPersonalIntegration(t *testing.T) {
 	// questions are not supported by the lesson, so the tiny model's
 	// lesson must be discarded as not verified.
 	t.Run("MicroLesson quiz verification", func(t *testing.T) {
-		g := gen()
+		g := gen(tinyName)
 		g.NumPredict = 1024
 		d, err := ParseMicroLesson([]byte(goodLessonOut), lessonSkill)
 		if err != nil {
@@ -158,8 +197,7 @@ func TestPersonalIntegration(t *testing.T) {
 	})
 
 	t.Run("unknown model", func(t *testing.T) {
-		g := gen()
-		g.Model = "no-such-model"
+		g := gen("no-such-model")
 		_, err := g.MapProfile(ctx, testProfile, testSkills)
 		if !errors.Is(err, ErrNoSuggestion) || !errors.Is(err, ErrServer) {
 			t.Errorf("MapProfile: %v", err)
@@ -167,7 +205,7 @@ func TestPersonalIntegration(t *testing.T) {
 	})
 
 	t.Run("meeting titles stay local", func(t *testing.T) {
-		g := gen()
+		g := gen(tinyName)
 		g.Base = nil // as if the server were remote: refused before any request
 		_, err := g.MeetingSkill(ctx, "1:1 with Kofi", testSkills)
 		if !errors.Is(err, ErrTitlesStayLocal) {
