@@ -218,12 +218,14 @@ func skillIDs(skills []SkillRef) []string {
 	return out
 }
 
-// skillList is the prompt's list of skills, one a line.
+// skillList is the prompt's list of skills, one a line. Names come from
+// the taxonomy, which a lesson pack may extend, so they are cleaned too.
 func skillList(skills []SkillRef) string {
 	var b strings.Builder
 	for _, s := range skills {
-		fmt.Fprintf(&b, "  - %s: %s", s.ID, oneLine(truncateRunes(s.Name, 100)))
-		if c := oneLine(truncateRunes(s.Category, 60)); c != "" {
+		name, _ := cleanInput(oneLine(s.Name), 100)
+		fmt.Fprintf(&b, "  - %s: %s", oneLine(s.ID), name)
+		if c, _ := cleanInput(oneLine(s.Category), 60); c != "" {
 			fmt.Fprintf(&b, " (%s)", c)
 		}
 		b.WriteString("\n")
