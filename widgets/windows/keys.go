@@ -1,6 +1,8 @@
 package windows
 
 import (
+	"slices"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -109,6 +111,8 @@ func newFrame(a fyne.App, title string, size fyne.Size, onClosed func()) *frame 
 	f := &frame{app: a, win: a.NewWindow("Tidbit — " + title), onClosed: onClosed}
 	f.win.Resize(size)
 	f.win.SetCloseIntercept(f.close)
+	// Closed from outside (show below, the process ending): report it too.
+	f.win.SetOnClosed(f.report)
 	f.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		if !f.key(ev) {
 			f.scrollKey(ev)
@@ -175,14 +179,36 @@ func (f *frame) close() {
 	if f.closed {
 		return
 	}
-	f.closed = true
 	if len(f.app.Driver().AllWindows()) > 1 {
-		f.win.Close()
-	} else {
-		f.win.Hide()
+		f.win.Close() // reports through SetOnClosed
+		return
 	}
+	f.win.Hide()
+	f.report()
+}
+
+// report runs onClosed once.
+func (f *frame) report() {
+	if f.closed {
+		return
+	}
+	f.closed = true
 	if f.onClosed != nil {
 		f.onClosed()
+	}
+}
+
+// show shows the window and closes any other of the same title: opening
+// Progress again (a second click in the tray) replaces the old window
+// with one of fresh data rather than stacking copies. The new window is
+// shown first, so the process always keeps one.
+func (f *frame) show() {
+	f.win.Show()
+	// A copy: closing a window removes it from the driver's list.
+	for _, w := range slices.Clone(f.app.Driver().AllWindows()) {
+		if w != nil && w != f.win && w.Title() == f.win.Title() {
+			w.Close()
+		}
 	}
 }
 

@@ -86,7 +86,7 @@ func ShowLibrary(a fyne.App, rows []view.LibraryRow, opts LibraryOptions) *Libra
 	top := container.NewBorder(nil, nil, nil, w.Count, w.Search)
 	bottom := container.NewVBox(w.Status, container.NewHBox(widget.NewLabel("Enter starts · Esc closes"), layoutSpacer(), w.Start, w.Close))
 	w.win.SetContent(container.NewBorder(top, bottom, nil, nil, l))
-	w.win.Show()
+	w.show()
 	w.win.Canvas().Focus(w.Search)
 	return w
 }

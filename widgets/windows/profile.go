@@ -121,7 +121,7 @@ func ShowProfile(a fyne.App, form view.ProfileForm, opts ProfileOptions) *Profil
 	w.win.SetContent(container.NewBorder(nil, bottom, nil, nil, w.scroll))
 	w.win.Canvas().AddShortcut(SaveShortcut, func(fyne.Shortcut) { w.save() })
 	w.changed()
-	w.win.Show()
+	w.show()
 	w.win.Canvas().Focus(w.Role)
 	return w
 }

@@ -69,7 +69,7 @@ func ShowProgress(a fyne.App, p view.Progress, onClosed func()) *Progress {
 	w.scroll = container.NewScroll(container.NewPadded(body))
 	w.win.SetContent(container.NewBorder(nil, container.NewHBox(widget.NewLabel("Esc closes · arrows scroll"), layoutSpacer(), w.Close),
 		nil, nil, w.scroll))
-	w.win.Show()
+	w.show()
 	return w
 }
 

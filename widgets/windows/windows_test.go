@@ -3,6 +3,7 @@ package windows
 import (
 	"errors"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -383,12 +384,12 @@ func TestCloseLeavesOneHiddenWindow(t *testing.T) {
 		return false
 	}
 	// The test driver is shared: windows of earlier tests may be listed.
-	for _, w := range a.Driver().AllWindows() {
+	for _, w := range slices.Clone(a.Driver().AllWindows()) {
 		w.Close()
 	}
 	var c closeCount
 	first := ShowProgress(a, someProgress(t), c.closed)
-	second := ShowProgress(a, someProgress(t), c.closed)
+	second := ShowLibrary(a, nil, LibraryOptions{OnClosed: c.closed})
 	press(second.win.Canvas(), fyne.KeyEscape)
 	if has(second.win) || !has(first.win) || c.n != 1 {
 		t.Fatalf("closing one of two: second kept %v, first kept %v, %d closes reported", has(second.win), has(first.win), c.n)
@@ -440,5 +441,38 @@ func TestChartsFollowTheTheme(t *testing.T) {
 	}
 	if want := theme.DarkTheme().Color(theme.ColorNameInputBackground, theme.VariantDark); r.track.FillColor != want {
 		t.Fatalf("dark track %v, want %v", r.track.FillColor, want)
+	}
+}
+
+func TestOpeningAgainReplaces(t *testing.T) {
+	a := test.NewTempApp(t)
+	for _, w := range slices.Clone(a.Driver().AllWindows()) {
+		w.Close()
+	}
+	titled := func(title string) int {
+		n := 0
+		for _, w := range a.Driver().AllWindows() {
+			if w.Title() == title {
+				n++
+			}
+		}
+		return n
+	}
+	var c closeCount
+	lib := ShowLibrary(a, nil, LibraryOptions{OnClosed: c.closed})
+	ShowProgress(a, someProgress(t), c.closed)
+	second := ShowProgress(a, someProgress(t), c.closed)
+	if n := titled("Tidbit — Progress"); n != 1 || c.n != 1 {
+		t.Fatalf("second Progress: %d Progress windows, %d closes reported (want 1, 1)", n, c.n)
+	}
+	press(lib.win.Canvas(), fyne.KeyEscape)
+	press(second.win.Canvas(), fyne.KeyEscape)
+	if c.n != 3 || len(a.Driver().AllWindows()) != 1 {
+		t.Fatalf("%d closes, %d windows left (want 3, the last hidden)", c.n, len(a.Driver().AllWindows()))
+	}
+	// The hidden last one is replaced too when Progress opens again.
+	third := ShowProgress(a, someProgress(t), c.closed)
+	if n := len(a.Driver().AllWindows()); n != 1 || a.Driver().AllWindows()[0] != third.win || c.n != 3 {
+		t.Fatalf("reopened: %d windows, %d closes", n, c.n)
 	}
 }
