@@ -84,6 +84,7 @@ type Daemon struct {
 	schedCtx context.Context
 	stopping bool
 	idleHook func(idle bool) // the model queue's activity
+	trim     trimmer
 }
 
 func (d *Daemon) defaults() {
@@ -185,6 +186,11 @@ func (d *Daemon) init(ctx context.Context) error {
 		}
 	}
 	d.checkTrayHost(ctx)
+	if !set.Onboarded && (d.Getenv("DISPLAY") != "" || d.Getenv("WAYLAND_DISPLAY") != "") {
+		// First start: the welcome steps (every one skippable).
+		go d.openWindow("onboarding")
+	}
+	d.trim.soon() // start-up's memory goes back once things are quiet
 	if d.NoScheduler {
 		return nil
 	}
@@ -303,6 +309,7 @@ func (d *Daemon) reload(set settings.Settings) {
 }
 
 func (d *Daemon) shutdown() {
+	d.trim.stop()
 	d.mu.Lock()
 	d.stopping = true
 	s := d.sched

@@ -127,15 +127,17 @@ func (n *fakeNotifier) all() []Notification {
 var wednesday = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 
 type rig struct {
-	d      *Daemon
-	host   *fakeHost
-	clock  *clockwork.FakeClock
-	pres   *idlePresence
-	notes  *fakeNotifier
-	bin    string // the fake tidbit-ui's folder
-	env    map[string]string
-	cancel context.CancelFunc
-	done   chan error
+	d     *Daemon
+	host  *fakeHost
+	clock *clockwork.FakeClock
+	pres  *idlePresence
+	notes *fakeNotifier
+	bin   string // the fake tidbit-ui's folder
+	env   map[string]string
+	// firstRun leaves onboarding undone (the daemon then opens it).
+	firstRun bool
+	cancel   context.CancelFunc
+	done     chan error
 }
 
 // newRig builds a daemon on a real store in a temp folder, with a fake
@@ -159,7 +161,13 @@ func newRig(t *testing.T, data string) *rig {
 	r := &rig{host: newHost(), clock: fc, pres: &idlePresence{clock: fc, since: wednesday}, notes: &fakeNotifier{},
 		bin: bin, env: map[string]string{"DISPLAY": ":99"}}
 	r.d = &Daemon{Paths: p, Self: filepath.Join(bin, "tidbit"), Host: r.host, Now: fc.Now, Loc: time.UTC, Clock: fc,
-		Open:     func(ctx context.Context) (*core.App, error) { return core.Open(ctx, p, core.Options{}) },
+		Open: func(ctx context.Context) (*core.App, error) {
+			a, err := core.Open(ctx, p, core.Options{})
+			if err == nil && !r.firstRun {
+				err = settings.Update(ctx, a.Store, func(s *settings.Settings) { s.Onboarded = true })
+			}
+			return a, err
+		},
 		Getenv:   func(k string) string { return r.env[k] },
 		Presence: func(context.Context) Presence { return r.pres },
 		Notifier: r.notes, TrayHost: func(context.Context) bool { return true },
@@ -447,6 +455,18 @@ func TestLearnNowAndMissingWindowBinary(t *testing.T) {
 	eventually(t, "the problem icon", func() bool {
 		s, tip := r2.host.state()
 		return s == tray.Problem && strings.Contains(tip, "tidbit-ui is not installed")
+	})
+}
+
+// TestFirstRunOpensOnboarding: the welcome steps open on the first start
+// in a desktop session.
+func TestFirstRunOpensOnboarding(t *testing.T) {
+	r := newRig(t, "")
+	r.firstRun = true
+	r.start(t)
+	eventually(t, "the onboarding window", func() bool {
+		a := r.uiArgs()
+		return len(a) == 1 && strings.HasPrefix(a[0], "onboarding --data-dir ")
 	})
 }
 

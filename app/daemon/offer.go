@@ -160,6 +160,7 @@ func (d *Daemon) answer(msg ipc.MomentMsg) error {
 // openWindow shows a window of tidbit-ui: through the warm process's
 // socket when one runs (fast), else by starting it.
 func (d *Daemon) openWindow(name string, extra ...string) {
+	defer d.trim.soon() // a pick and a launch used memory: give it back later
 	args := append([]string{name}, extra...)
 	if err := ask(ipc.UISocket(d.Paths.Data), ipc.OpenMsg{Args: args}.String(), 2*time.Second); err == nil {
 		d.setUIErr(nil)

@@ -1,0 +1,5 @@
+//go:build !linux
+
+package daemon
+
+func pageOutFileMappings() int { return 0 }
