@@ -1,6 +1,9 @@
 // Package lessonwin is the Fyne side of a lesson window: it shows one
 // app/lessonflow item as cards (the lesson, its quiz, its reflection) in a
 // small window and hands what the learner does to a Run, the domain side.
+// A window is either asked for (Learn now) or an offered pop-up, which
+// hides itself, the item held, when left untouched; either way it reports
+// what became of it as an app/ipc outcome.
 // Writes go through a Writer, one goroutine in order, so the UI thread
 // never waits on the disk; Linger ends the window process a while after
 // its last window closed.
@@ -14,8 +17,10 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/tidbit-learn/tidbit/app/ipc"
 	"github.com/tidbit-learn/tidbit/app/lessonflow"
 	"github.com/tidbit-learn/tidbit/app/store"
 	"github.com/tidbit-learn/tidbit/widgets"
@@ -80,16 +85,36 @@ type Options struct {
 	// OnError reports a failed write (on the writer goroutine); nil shows
 	// it in the window.
 	OnError func(error)
+	// Popup: the window is offered (a moment fired), not asked for.
+	Popup bool
+	// Show shows the new window; nil means w.Show(). The window process
+	// passes popup.Shower.Show.
+	Show Shower
+	// HideAfter is how long an untouched pop-up (no key, no click, never
+	// focused) stays before it hides itself and the item is held; 0
+	// keeps it. Only for Popup windows.
+	HideAfter time.Duration
+	// OnOutcome receives what became of the window, once, on the UI
+	// thread, after the attempt's end was queued.
+	OnOutcome func(ipc.Outcome)
 }
+
+// Shower shows a window that has not been shown yet; popup asks for the
+// focus-safe pop-up, and touched (if not nil) is to be called on the UI
+// thread when the user first focuses it.
+type Shower func(w fyne.Window, popup bool, touched func())
 
 // Window is one lesson window.
 type Window struct {
 	fyne.Window
+	app      fyne.App
 	item     lessonflow.Item
 	run      Run
 	opts     Options
 	answered int
 	closed   bool
+	touched  bool
+	hide     *time.Timer
 	// Card is the card on show (for tests and key routing).
 	Card widgets.KeyHandler
 }
@@ -100,7 +125,7 @@ func Show(a fyne.App, item lessonflow.Item, run Run, opts Options) *Window {
 	if item.Review {
 		name = "Review: " + name
 	}
-	w := &Window{Window: a.NewWindow("Tidbit — " + name), item: item, run: run, opts: opts}
+	w := &Window{Window: a.NewWindow("Tidbit — " + name), app: a, item: item, run: run, opts: opts}
 	w.Resize(Size)
 	w.SetCloseIntercept(w.dismiss)
 	if item.Review {
@@ -108,22 +133,75 @@ func Show(a fyne.App, item lessonflow.Item, run Run, opts Options) *Window {
 	} else {
 		w.showLesson()
 	}
-	w.Window.Show()
+	if opts.Popup && opts.HideAfter > 0 {
+		w.hide = time.AfterFunc(opts.HideAfter, func() { fyne.Do(w.hold) })
+	}
+	if opts.Show != nil {
+		opts.Show(w.Window, opts.Popup, w.Touch)
+	} else {
+		w.Window.Show()
+	}
 	return w
+}
+
+// Touch records that the user acted on the window (a key, a click, the
+// focus): a touched pop-up no longer hides itself. Call it on the UI
+// thread.
+func (w *Window) Touch() {
+	w.touched = true
+	if w.hide != nil {
+		w.hide.Stop()
+	}
+}
+
+// Touched reports whether the user acted on the window.
+func (w *Window) Touched() bool { return w.touched }
+
+// hold hides an untouched pop-up: the attempt ends "later" (held for
+// another moment) and the outcome is ipc.Held.
+func (w *Window) hold() {
+	if w.touched {
+		return
+	}
+	w.finish(lessonflow.Later, ipc.Held)
 }
 
 func (w *Window) set(o fyne.CanvasObject, h widgets.KeyHandler) {
 	w.Card = h
+	if w.opts.Popup {
+		// A click anywhere not taken by a button (the text, the margins)
+		// counts as touching the pop-up.
+		c := &clickCatcher{touch: w.Touch}
+		c.ExtendBaseWidget(c)
+		o = container.NewStack(c, o)
+	}
 	w.SetContent(o)
-	widgets.Attach(w.Window, h)
+	w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		w.Touch()
+		h.HandleKey(ev)
+	})
+}
+
+// clickCatcher lies under a card and notices mouse presses.
+type clickCatcher struct {
+	widget.BaseWidget
+	touch func()
+}
+
+var _ desktop.Mouseable = (*clickCatcher)(nil)
+
+func (c *clickCatcher) MouseDown(*desktop.MouseEvent) { c.touch() }
+func (c *clickCatcher) MouseUp(*desktop.MouseEvent)   {}
+func (c *clickCatcher) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewWithoutLayout())
 }
 
 func (w *Window) showLesson() {
 	c := widgets.NewLessonCard(widgets.Lesson{Title: w.item.Title, Minutes: w.item.Minutes, Meta: w.item.Meta,
 		Why: w.item.Why, Body: w.item.Body}, widgets.LessonActions{
-		OnDone:     w.afterLesson,
-		OnLater:    func() { w.finish(lessonflow.Later) },
-		OnNotForMe: func() { w.finish(lessonflow.NotForMe) },
+		OnDone:     func() { w.Touch(); w.afterLesson() },
+		OnLater:    func() { w.finish(lessonflow.Later, ipc.Later) },
+		OnNotForMe: func() { w.finish(lessonflow.NotForMe, ipc.NotForMe) },
 		OnDismiss:  w.dismiss,
 	})
 	w.set(c, c)
@@ -159,6 +237,7 @@ func (w *Window) showQuiz() {
 			}
 		},
 		OnAnswer: func(a widgets.Answer) {
+			w.Touch()
 			if a.Round == 1 {
 				w.answered++
 			}
@@ -175,7 +254,7 @@ func (w *Window) showQuiz() {
 
 func (w *Window) afterQuiz(correct, answered int) {
 	if w.item.Reflection == nil || w.item.Review {
-		w.finish(lessonflow.Completed)
+		w.finish(lessonflow.Completed, ipc.Done)
 		return
 	}
 	r := w.item.Reflection
@@ -184,38 +263,54 @@ func (w *Window) afterQuiz(correct, answered int) {
 			OnSubmit: func(text string) {
 				w.opts.Writer.Do(func(ctx context.Context) error { return w.run.Reflect(ctx, text) }, w.onError)
 			},
-			OnDone: func() { w.finish(lessonflow.Completed) },
+			OnDone: func() { w.finish(lessonflow.Completed, ipc.Done) },
 			// The quiz is done: leaving the reflection still completes the lesson.
-			OnDismiss: func() { w.finish(lessonflow.Completed) },
+			OnDismiss: func() { w.finish(lessonflow.Completed, ipc.Done) },
 		})
 	w.set(c, c)
 	w.Canvas().Focus(c.Entry)
 }
 
-// dismiss is Escape or the window's close button: the item is held for
-// later when nothing was answered yet, else the attempt ends abandoned
-// (its answers are already saved).
+// dismiss is Escape or the window's close button (outcome ipc.Dismiss):
+// the item is held for later when nothing was answered yet, else the
+// attempt ends abandoned (its answers are already saved).
 func (w *Window) dismiss() {
 	if w.answered > 0 {
-		w.finish(lessonflow.Abandoned)
+		w.finish(lessonflow.Abandoned, ipc.Dismiss)
 		return
 	}
-	w.finish(lessonflow.Later)
+	w.finish(lessonflow.Later, ipc.Dismiss)
 }
 
-func (w *Window) finish(outcome string) {
+// finish ends the attempt with the lessonflow outcome and reports the
+// window's ipc outcome.
+func (w *Window) finish(outcome string, o ipc.Outcome) {
 	if w.closed {
 		return
 	}
 	w.closed = true
+	if w.hide != nil {
+		w.hide.Stop()
+	}
 	w.opts.Writer.Do(func(ctx context.Context) error { return w.run.Finish(ctx, outcome) }, w.onError)
-	// Hidden, not closed: closing the last window would end Fyne's loop at
-	// once, and the process is meant to linger warm (see Linger).
-	w.Window.Hide()
+	// Closed when other windows remain; the last one is hidden instead:
+	// closing it would end Fyne's loop at once, and the process is meant
+	// to linger warm (see Linger).
+	if len(w.app.Driver().AllWindows()) > 1 {
+		w.Window.Close()
+	} else {
+		w.Window.Hide()
+	}
+	if w.opts.OnOutcome != nil {
+		w.opts.OnOutcome(o)
+	}
 	if w.opts.OnClosed != nil {
 		w.opts.OnClosed()
 	}
 }
+
+// Finished reports whether the window's attempt has ended (it is hidden).
+func (w *Window) Finished() bool { return w.closed }
 
 func (w *Window) onError(err error) {
 	if w.opts.OnError != nil {

@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/tidbit-learn/tidbit/app/ipc"
 	"github.com/tidbit-learn/tidbit/app/lessonflow"
 	"github.com/tidbit-learn/tidbit/app/store"
 	"github.com/tidbit-learn/tidbit/widgets"
@@ -62,29 +64,43 @@ var item = lessonflow.Item{LessonID: "l1", Title: "Two-minute rule", Minutes: 3,
 		{ID: "q2", Type: "multiple", Prompt: "Which?", Options: []store.Option{{Text: "A", Correct: true}, {Text: "B", Correct: true}}}},
 	Reflection: &store.Reflection{Prompt: "Why?", ModelAnswer: "Because.", Rubric: []string{"short"}}}
 
-func show(t *testing.T, it lessonflow.Item, r Run) (*Window, *Writer, *int) {
+func show(t *testing.T, it lessonflow.Item, r Run, outcomes *[]ipc.Outcome) (*Window, *Writer, *int) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	wr := NewWriter(context.Background())
 	closed := 0
-	w := Show(a, it, r, Options{Writer: wr, OnClosed: func() { closed++ }})
+	w := Show(a, it, r, Options{Writer: wr, OnClosed: func() { closed++ },
+		OnOutcome: func(o ipc.Outcome) { *outcomes = append(*outcomes, o) }})
 	return w, wr, &closed
 }
 
+// press types keys, each after the writes queued before it are done:
+// Shown runs on the UI thread and writes on the writer goroutine, so the
+// log's order is only fixed this way.
 func press(w *Window, names ...fyne.KeyName) {
 	for _, n := range names {
+		if !w.closed {
+			drain(w.opts.Writer)
+		}
 		w.Card.HandleKey(&fyne.KeyEvent{Name: n})
 	}
+}
+
+func drain(wr *Writer) {
+	done := make(chan struct{})
+	wr.Do(func(context.Context) error { close(done); return nil }, nil)
+	<-done
 }
 
 func TestWindowFlows(t *testing.T) {
 	review := item
 	review.Review = true
 	cases := []struct {
-		name string
-		item lessonflow.Item
-		do   func(t *testing.T, w *Window)
-		want string
+		name    string
+		item    lessonflow.Item
+		do      func(t *testing.T, w *Window)
+		want    string
+		outcome ipc.Outcome
 	}{
 		{"whole lesson", item, func(t *testing.T, w *Window) {
 			press(w, fyne.KeyReturn)            // lesson read
@@ -98,26 +114,27 @@ func TestWindowFlows(t *testing.T) {
 			test.Type(rc.Entry, "Saves time")
 			test.Tap(rc.Submit)
 			press(w, fyne.KeyReturn)
-		}, "shown q1; answer q1 [1] round 1; shown q2; answer q2 [0 1] round 1; answer q1 [0] round 2; reflect Saves time; finish completed"},
-		{"later", item, func(t *testing.T, w *Window) { press(w, fyne.KeyL) }, "finish later"},
-		{"not for me", item, func(t *testing.T, w *Window) { press(w, fyne.KeyN) }, "finish not-for-me"},
-		{"escape before answering holds it", item, func(t *testing.T, w *Window) { press(w, fyne.KeyReturn, fyne.KeyEscape) }, "shown q1; finish later"},
+		}, "shown q1; answer q1 [1] round 1; shown q2; answer q2 [0 1] round 1; answer q1 [0] round 2; reflect Saves time; finish completed", ipc.Done},
+		{"later", item, func(t *testing.T, w *Window) { press(w, fyne.KeyL) }, "finish later", ipc.Later},
+		{"not for me", item, func(t *testing.T, w *Window) { press(w, fyne.KeyN) }, "finish not-for-me", ipc.NotForMe},
+		{"escape before answering holds it", item, func(t *testing.T, w *Window) { press(w, fyne.KeyReturn, fyne.KeyEscape) }, "shown q1; finish later", ipc.Dismiss},
 		{"escape after answering abandons", item, func(t *testing.T, w *Window) {
 			press(w, fyne.KeyReturn, fyne.Key1, fyne.KeyEscape)
-		}, "shown q1; answer q1 [0] round 1; finish abandoned"},
-		{"close button", item, func(t *testing.T, w *Window) { w.Close() }, "finish later"},
+		}, "shown q1; answer q1 [0] round 1; finish abandoned", ipc.Dismiss},
+		{"close button", item, func(t *testing.T, w *Window) { w.Close() }, "finish later", ipc.Dismiss},
 		{"review starts with the quiz and skips the reflection", review, func(t *testing.T, w *Window) {
 			if !strings.HasPrefix(w.Title(), "Tidbit — Review: ") {
 				t.Fatalf("title %q", w.Title())
 			}
 			press(w, fyne.Key1, fyne.KeyReturn, fyne.Key1, fyne.KeyReturn, fyne.KeyReturn, fyne.KeyReturn)
-		}, "shown q1; answer q1 [0] round 1; shown q2; answer q2 [0] round 1; finish completed"},
-		{"no questions", lessonflow.Item{Title: "Just read"}, func(t *testing.T, w *Window) { press(w, fyne.KeyReturn) }, "finish completed"},
+		}, "shown q1; answer q1 [0] round 1; shown q2; answer q2 [0] round 1; finish completed", ipc.Done},
+		{"no questions", lessonflow.Item{Title: "Just read"}, func(t *testing.T, w *Window) { press(w, fyne.KeyReturn) }, "finish completed", ipc.Done},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := &fakeRun{}
-			w, wr, closed := show(t, tc.item, r)
+			var outcomes []ipc.Outcome
+			w, wr, closed := show(t, tc.item, r, &outcomes)
 			if w.Canvas().Size() != Size {
 				t.Fatalf("size %v", w.Canvas().Size())
 			}
@@ -129,6 +146,9 @@ func TestWindowFlows(t *testing.T) {
 			}
 			if *closed != 1 {
 				t.Fatalf("OnClosed ran %d times", *closed)
+			}
+			if len(outcomes) != 1 || outcomes[0] != tc.outcome {
+				t.Fatalf("outcomes %v, want [%s]", outcomes, tc.outcome)
 			}
 		})
 	}
@@ -183,5 +203,56 @@ func TestQuestions(t *testing.T) {
 	got := Questions(item.Questions)
 	if len(got) != 2 || got[0].Multi || !got[1].Multi || got[0].Options[0].Text != "Now" || !got[0].Options[0].Correct {
 		t.Fatalf("%+v", got)
+	}
+}
+
+// TestPopupHides: an untouched pop-up hides itself after HideAfter, the
+// item held ("later" in the store, ipc.Held); a key, a click, the focus
+// (the Shower's touched callback) or a button keeps it up.
+func TestPopupHides(t *testing.T) {
+	cases := []struct {
+		name    string
+		touch   func(w *Window, touched func())
+		want    string
+		outcome ipc.Outcome
+	}{
+		{"untouched", func(*Window, func()) {}, "finish later", ipc.Held},
+		{"a key", func(w *Window, _ func()) {
+			w.Canvas().(interface{ OnTypedKey() func(*fyne.KeyEvent) }).OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyDown})
+		}, "", ""},
+		{"a click on the text", func(w *Window, _ func()) {
+			c := w.Content().(*fyne.Container).Objects[0].(*clickCatcher)
+			c.MouseDown(&desktop.MouseEvent{})
+		}, "", ""},
+		{"the focus", func(_ *Window, touched func()) { touched() }, "", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a := test.NewTempApp(t)
+			wr := NewWriter(context.Background())
+			r := &fakeRun{}
+			outcomes := make(chan ipc.Outcome, 2)
+			var touched func()
+			var shownAsPopup bool
+			w := Show(a, item, r, Options{Writer: wr, Popup: true, HideAfter: 50 * time.Millisecond,
+				OnOutcome: func(o ipc.Outcome) { outcomes <- o },
+				Show:      func(fw fyne.Window, popup bool, t func()) { shownAsPopup, touched = popup, t; fw.Show() }})
+			if !shownAsPopup || touched == nil {
+				t.Fatalf("Show got popup=%v touched=%v", shownAsPopup, touched != nil)
+			}
+			tc.touch(w, touched)
+			var got ipc.Outcome
+			select {
+			case got = <-outcomes:
+			case <-time.After(300 * time.Millisecond):
+			}
+			wr.Close()
+			if got != tc.outcome || r.got() != tc.want {
+				t.Fatalf("outcome %q, calls %q; want %q, %q", got, r.got(), tc.outcome, tc.want)
+			}
+			if w.Touched() == (tc.outcome == ipc.Held) {
+				t.Fatalf("touched %v", w.Touched())
+			}
+		})
 	}
 }

@@ -6,7 +6,11 @@
 // display and no GL; cmd/tidbit-ui passes the real driver's.
 //
 // Only one window process runs per data folder (an advisory lock); it
-// exits Linger after its last window closed.
+// exits Linger after its last window closed. While it runs it is warm: it
+// answers `open [ARGS]` (app/ipc) on the data folder's ui.sock by opening
+// that window itself, and a second tidbit-ui start hands its command line
+// over that way and exits. A lesson offered for a scheduler moment
+// (--moment) reports what became of it to the resident's tray.sock.
 package uiproc
 
 import (
@@ -17,15 +21,20 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
+	"sync"
 	"syscall"
 	"time"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 
 	"github.com/tidbit-learn/tidbit/app/core"
 	"github.com/tidbit-learn/tidbit/app/instance"
+	"github.com/tidbit-learn/tidbit/app/ipc"
 	"github.com/tidbit-learn/tidbit/app/lessonflow"
 	"github.com/tidbit-learn/tidbit/app/paths"
+	"github.com/tidbit-learn/tidbit/app/settings"
 	"github.com/tidbit-learn/tidbit/app/store"
 	"github.com/tidbit-learn/tidbit/widgets/lessonwin"
 )
@@ -51,14 +60,32 @@ type Config struct {
 	LessonID string // "" for the next pick
 	DataDir  string
 	Linger   time.Duration
+
+	// Lesson window only.
+	Popup   bool   // offered for a moment: the focus-safe pop-up
+	Moment  string // scheduler moment ID; its outcome goes to tray.sock
+	Why     string // the recommender's reason, shown on the lesson card
+	Minutes int    // the time the moment offers; 0: no limit
 }
 
-const usage = `usage: tidbit-ui WINDOW [--lesson ID] [--data-dir DIR] [--linger 2m]
+const usage = `usage: tidbit-ui WINDOW [--data-dir DIR] [--linger 2m]
+       tidbit-ui lesson [--lesson ID] [--popup] [--moment ID] [--why TEXT] [--minutes N]
 
 WINDOW is one of: lesson, progress, profile, library, settings, onboarding.
 lesson shows the next lesson picked for you (or --lesson ID) in a small
-window, then its quiz; every answer is saved as you give it. The process
-exits --linger after its last window closes.`
+window, then its quiz; every answer is saved as you give it. --popup shows
+it as an offer that does not take the keyboard focus, in the corner of the
+screen, hiding itself when left untouched; --moment names the scheduler
+moment it was offered for, --why the reason it was picked, --minutes the
+time there is for it. The process exits --linger after its last window
+closes; while it runs, a second tidbit-ui opens its window in it.`
+
+// MaxMoment is the longest moment ID accepted (they look like
+// "break@2026-11-25T10:30:00Z").
+const MaxMoment = 128
+
+// MaxWhy is the longest --why text accepted.
+const MaxWhy = 300
 
 // ParseArgs reads the command line (without the program name).
 func ParseArgs(args []string) (Config, error) {
@@ -71,6 +98,10 @@ func ParseArgs(args []string) (Config, error) {
 	fs.StringVar(&cfg.LessonID, "lesson", "", "lesson id (default: the next pick)")
 	fs.StringVar(&cfg.DataDir, "data-dir", "", "data folder (default: $TIDBIT_HOME, else the XDG data folder)")
 	fs.DurationVar(&cfg.Linger, "linger", DefaultLinger, "stay warm this long after the last window closes")
+	fs.BoolVar(&cfg.Popup, "popup", false, "offer the lesson in a pop-up that does not take the focus")
+	fs.StringVar(&cfg.Moment, "moment", "", "the scheduler moment the lesson is offered for")
+	fs.StringVar(&cfg.Why, "why", "", "why this lesson was picked")
+	fs.IntVar(&cfg.Minutes, "minutes", 0, "minutes the moment offers (0: no limit)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return Config{}, fmt.Errorf("%v\n%s", err, usage)
 	}
@@ -80,14 +111,37 @@ func ParseArgs(args []string) (Config, error) {
 	if cfg.Linger < 0 {
 		return Config{}, fmt.Errorf("--linger must not be negative\n%s", usage)
 	}
+	if cfg.Command != "lesson" && (cfg.Popup || cfg.Moment != "" || cfg.Why != "" || cfg.Minutes != 0) {
+		return Config{}, fmt.Errorf("--popup, --moment, --why and --minutes are for the lesson window only\n%s", usage)
+	}
+	if cfg.Minutes < 0 || cfg.Minutes > 24*60 {
+		return Config{}, fmt.Errorf("--minutes %d: want 0 (no limit) to 1440\n%s", cfg.Minutes, usage)
+	}
+	if cfg.Moment != "" && (len(cfg.Moment) > MaxMoment || strings.IndexFunc(cfg.Moment, notPrintable) >= 0 || strings.ContainsRune(cfg.Moment, ' ')) {
+		return Config{}, fmt.Errorf("--moment %q: want up to %d printable characters without spaces\n%s", cfg.Moment, MaxMoment, usage)
+	}
+	cfg.Why = strings.TrimSpace(cfg.Why)
+	if len(cfg.Why) > MaxWhy || strings.IndexFunc(cfg.Why, notPrintable) >= 0 {
+		return Config{}, fmt.Errorf("--why: want one line of up to %d characters\n%s", MaxWhy, usage)
+	}
 	return cfg, nil
 }
+
+func notPrintable(r rune) bool { return !unicode.IsPrint(r) }
 
 // Deps is what the process takes from the outside world.
 type Deps struct {
 	Env    paths.Env
 	Now    func() time.Time
 	Stderr io.Writer
+	// Show shows each new lesson window (nil: fyne.Window.Show);
+	// cmd/tidbit-ui passes popup.Shower.Show for the focus-safe pop-up.
+	Show lessonwin.Shower
+	// PopupHide is how long an untouched pop-up stays; 0 reads
+	// settings.PopupHide from the store for each pop-up.
+	PopupHide time.Duration
+	// TrayTimeout bounds telling the tray a moment's outcome; 0 means 2 s.
+	TrayTimeout time.Duration
 }
 
 // OSDeps are the real process's.
@@ -98,11 +152,27 @@ type Process struct {
 	App    *core.App
 	Writer *lessonwin.Writer
 	Linger *lessonwin.Linger
+	// Window and Run are the latest lesson window and its attempt.
 	Window *lessonwin.Window
 	Run    *lessonflow.Run
 
 	release func()
 	deps    Deps
+	paths   paths.Paths
+	fa      fyne.App
+	server  *instance.Server
+	stop    chan struct{} // closed when Close starts: open requests give up
+	reports sync.WaitGroup
+
+	mu      sync.Mutex
+	lessons []*lesson // open or finished lesson windows, until Close
+}
+
+// lesson is one lesson window of the process.
+type lesson struct {
+	win    *lessonwin.Window
+	run    *lessonflow.Run
+	moment string
 }
 
 // ErrBusy means another window process holds this data folder.
@@ -136,7 +206,7 @@ func Start(ctx context.Context, fa fyne.App, cfg Config, d Deps, quit func()) (*
 		release()
 		return nil, err
 	}
-	pr := &Process{App: a, release: release, deps: d}
+	pr := &Process{App: a, release: release, deps: d, paths: p, fa: fa, stop: make(chan struct{})}
 	pr.Writer = lessonwin.NewWriter(context.WithoutCancel(ctx))
 	pr.Linger = lessonwin.NewLinger(cfg.Linger, quit)
 	pr.startTheme(ctx, fa)
@@ -144,30 +214,140 @@ func Start(ctx context.Context, fa fyne.App, cfg Config, d Deps, quit func()) (*
 		pr.Close()
 		return nil, err
 	}
+	// Warm from here on. A failure only costs the warm path: the resident
+	// then starts another process, which hands over or reports busy.
+	pr.server, err = instance.Listen(ipc.UISocket(p.Data), pr.handle)
+	if err != nil {
+		fmt.Fprintf(d.Stderr, "tidbit-ui: not warm: %v\n", err)
+	}
 	return pr, nil
 }
 
-// Close waits for queued writes, then closes the store and the lock.
-// Call it after the App's loop has returned.
+// OpenTimeout bounds how long an `open` request waits for the UI thread.
+const OpenTimeout = 10 * time.Second
+
+// handle answers one ui.sock request (on a server goroutine).
+func (p *Process) handle(line string) error {
+	if ipc.Verb(line) != ipc.OpenVerb {
+		return fmt.Errorf("unknown request %q (want `open [ARGS]`)", ipc.Verb(line))
+	}
+	m, err := ipc.ParseOpen(line)
+	if err != nil {
+		return err
+	}
+	cfg, err := ParseArgs(m.Args)
+	if err != nil {
+		first, _, _ := strings.Cut(err.Error(), "\n") // not the whole usage text
+		return errors.New(first)
+	}
+	done := make(chan error, 1)
+	fyne.Do(func() { done <- p.Open(context.Background(), p.fa, cfg) })
+	select {
+	case err := <-done:
+		return err
+	case <-p.stop:
+		return errors.New("the window process is ending")
+	case <-time.After(OpenTimeout):
+		return errors.New("the window process did not open the window in time")
+	}
+}
+
+// Close stops answering requests, waits for queued writes and outcome
+// reports, then closes the store and the lock. Call it after the App's
+// loop has returned.
 func (p *Process) Close() {
+	if p.stop != nil {
+		close(p.stop)
+	}
+	if p.server != nil {
+		_ = p.server.Close()
+	}
 	if p.Writer != nil {
 		p.Writer.Close()
 	}
-	if p.Run != nil {
+	p.mu.Lock()
+	lessons := p.lessons
+	p.mu.Unlock()
+	for _, l := range lessons {
+		if l.win != nil && l.win.Finished() {
+			continue
+		}
 		// Ended from outside (SIGTERM) with the window still up: close the
-		// attempt as the window's Escape would. A no-op when it finished.
+		// attempt as the window's Escape would (a no-op when it finished)
+		// and tell the tray the offer is held.
 		outcome := lessonflow.Later
-		if _, n := p.Run.Counts(); n > 0 {
+		if _, n := l.run.Counts(); n > 0 {
 			outcome = lessonflow.Abandoned
 		}
-		_ = p.Run.Finish(context.Background(), outcome)
+		_ = l.run.Finish(context.Background(), outcome)
+		if l.moment != "" {
+			p.report(l.moment, ipc.Held)
+		}
 	}
+	p.reports.Wait()
 	if p.App != nil {
 		p.App.Close()
 	}
 	if p.release != nil {
 		p.release()
 	}
+}
+
+// report tells the resident (tray.sock) what became of moment's pop-up,
+// off the UI thread. A missing tray is no error: it is logged to stderr.
+func (p *Process) report(moment string, o ipc.Outcome) {
+	timeout := p.deps.TrayTimeout
+	if timeout <= 0 {
+		timeout = 2 * time.Second
+	}
+	msg := ipc.MomentMsg{Moment: moment, Outcome: o}.String()
+	p.reports.Add(1)
+	go func() {
+		defer p.reports.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		if err := instance.Ask(ctx, ipc.TraySocket(p.paths.Data), msg); err != nil {
+			fmt.Fprintf(p.stderr(), "tidbit-ui: telling the tray %q: %v\n", msg, err)
+		}
+	}()
+}
+
+func (p *Process) stderr() io.Writer {
+	if p.deps.Stderr != nil {
+		return p.deps.Stderr
+	}
+	return os.Stderr
+}
+
+// popupHide is how long an untouched pop-up stays.
+func (p *Process) popupHide(ctx context.Context) time.Duration {
+	if p.deps.PopupHide > 0 {
+		return p.deps.PopupHide
+	}
+	s, err := settings.Load(ctx, p.App.Store)
+	if err != nil {
+		fmt.Fprintf(p.stderr(), "tidbit-ui: reading settings: %v (the pop-up hides after the default time)\n", err)
+	}
+	return s.PopupHide()
+}
+
+// HandOverTimeout bounds asking a warm process to open a window.
+const HandOverTimeout = 3 * time.Second
+
+// HandOver asks the warm window process of dataDir to open the window of
+// args (a tidbit-ui command line). reached is false when no process
+// answers on ui.sock (none runs, or it is not listening yet).
+func HandOver(ctx context.Context, dataDir string, args []string) (reached bool, err error) {
+	ctx, cancel := context.WithTimeout(ctx, HandOverTimeout)
+	defer cancel()
+	err = instance.Ask(ctx, ipc.UISocket(dataDir), ipc.OpenMsg{Args: args}.String())
+	if err == nil {
+		return true, nil
+	}
+	if errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ENOENT) {
+		return false, err
+	}
+	return true, err
 }
 
 // Main runs the window process and returns its exit code. newApp creates
@@ -178,8 +358,26 @@ func Main(args []string, d Deps, newApp func() fyne.App) int {
 		fmt.Fprintf(d.Stderr, "tidbit-ui: %v\n", err)
 		return ExitUsage
 	}
+	// A warm process opens the window at once; only when none answers is
+	// this one started (cold).
+	if p, err := paths.Resolve(cfg.DataDir, d.Env); err == nil {
+		if code, done := handOver(d, p.Data, args); done {
+			return code
+		}
+	}
 	fa := newApp()
 	pr, err := Start(context.Background(), fa, cfg, d, func() { fyne.Do(fa.Quit) })
+	if errors.Is(err, ErrBusy) {
+		// Another process holds the lock but did not answer: it may be
+		// starting. Ask it again for a moment before giving up.
+		if p, perr := paths.Resolve(cfg.DataDir, d.Env); perr == nil {
+			for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+				if code, done := handOver(d, p.Data, args); done {
+					return code
+				}
+			}
+		}
+	}
 	if err != nil {
 		fmt.Fprintf(d.Stderr, "tidbit-ui: %v\n", err)
 		if errors.Is(err, ErrBusy) {
@@ -201,4 +399,18 @@ func Main(args []string, d Deps, newApp func() fyne.App) int {
 	close(sig)
 	pr.Close()
 	return ExitOK
+}
+
+// handOver asks a warm process to open the window; done says the request
+// was answered (exit with code).
+func handOver(d Deps, dataDir string, args []string) (code int, done bool) {
+	reached, err := HandOver(context.Background(), dataDir, args)
+	if !reached {
+		return 0, false
+	}
+	if err != nil {
+		fmt.Fprintf(d.Stderr, "tidbit-ui: %v\n", err)
+		return ExitError, true
+	}
+	return ExitOK, true
 }

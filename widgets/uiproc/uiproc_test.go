@@ -3,6 +3,7 @@ package uiproc
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/tidbit-learn/tidbit/app/instance"
+	"github.com/tidbit-learn/tidbit/app/ipc"
 	"github.com/tidbit-learn/tidbit/app/paths"
 	"github.com/tidbit-learn/tidbit/widgets"
 )
@@ -48,6 +51,15 @@ func TestParseArgs(t *testing.T) {
 		{"bad duration", []string{"lesson", "--linger", "soon"}, Config{}, "invalid value"},
 		{"negative linger", []string{"lesson", "--linger", "-1s"}, Config{}, "must not be negative"},
 		{"extra argument", []string{"lesson", "more"}, Config{}, `unexpected argument "more"`},
+		{"pop-up for a moment", []string{"lesson", "--popup", "--moment", "break@2026-11-25T10:30:00Z", "--why", "  New to you.  ", "--minutes", "5"},
+			Config{Command: "lesson", Linger: DefaultLinger, Popup: true, Moment: "break@2026-11-25T10:30:00Z", Why: "New to you.", Minutes: 5}, ""},
+		{"moment with a space", []string{"lesson", "--moment", "m 1"}, Config{}, "without spaces"},
+		{"moment with a newline", []string{"lesson", "--moment", "m\n1"}, Config{}, "without spaces"},
+		{"moment too long", []string{"lesson", "--moment", strings.Repeat("m", MaxMoment+1)}, Config{}, "without spaces"},
+		{"why on two lines", []string{"lesson", "--why", "a\nb"}, Config{}, "one line"},
+		{"negative minutes", []string{"lesson", "--minutes", "-1"}, Config{}, "want 0 (no limit) to 1440"},
+		{"minutes not a number", []string{"lesson", "--minutes", "five"}, Config{}, "invalid value"},
+		{"pop-up of another window", []string{"progress", "--popup"}, Config{}, "lesson window only"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -66,13 +78,33 @@ func TestParseArgs(t *testing.T) {
 }
 
 func FuzzParseArgs(f *testing.F) {
-	for _, s := range []string{"lesson", "lesson --lesson x1 --linger 5s", "", "settings", "lesson --linger -1s", "lesson more"} {
+	for _, s := range []string{"lesson", "lesson --lesson x1 --linger 5s", "", "settings", "lesson --linger -1s", "lesson more",
+		"lesson --popup --moment break@2026-11-25T10:30:00Z --why New --minutes 5", "lesson --minutes -1", "progress --popup",
+		"lesson --moment \x00"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		cfg, err := ParseArgs(strings.Fields(s))
-		if err == nil && (!isWindow(cfg.Command) || cfg.Linger < 0) {
+		if err != nil {
+			return
+		}
+		if !isWindow(cfg.Command) || cfg.Linger < 0 || cfg.Minutes < 0 || len(cfg.Why) > MaxWhy {
 			t.Fatalf("accepted %q as %+v", s, cfg)
+		}
+		if cfg.Moment != "" {
+			// Whatever moment is accepted travels intact to the tray.
+			m, err := ipc.ParseMoment(ipc.MomentMsg{Moment: cfg.Moment, Outcome: ipc.Held}.String())
+			if err != nil || m.Moment != cfg.Moment {
+				t.Fatalf("moment %q does not survive the tray message: %v, %q", cfg.Moment, err, m.Moment)
+			}
+		}
+		// The warm process parses what a second start sends.
+		o, err := ipc.ParseOpen(ipc.OpenMsg{Args: strings.Fields(s)}.String())
+		if err != nil {
+			t.Fatalf("open message of %q: %v", s, err)
+		}
+		if again, err := ParseArgs(o.Args); err != nil || again != cfg {
+			t.Fatalf("%q through an open message: %+v, %v; want %+v", s, again, err, cfg)
 		}
 	})
 }
@@ -165,5 +197,153 @@ func TestStartErrors(t *testing.T) {
 				t.Fatalf("err %v, want %q", err, tc.err)
 			}
 		})
+	}
+}
+
+// tray listens on dir's tray.sock like the resident and returns the
+// messages it gets.
+func tray(t *testing.T, dir string) <-chan string {
+	t.Helper()
+	got := make(chan string, 8)
+	srv, err := instance.Listen(ipc.TraySocket(dir), func(line string) error {
+		if _, err := ipc.ParseMoment(line); err != nil {
+			return err
+		}
+		got <- line
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return got
+}
+
+func expect(t *testing.T, got <-chan string, want string) {
+	t.Helper()
+	select {
+	case m := <-got:
+		if m != want {
+			t.Fatalf("tray got %q, want %q", m, want)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("tray got nothing, want %q", want)
+	}
+}
+
+// TestWarmProcess: a running window process answers `open` on ui.sock by
+// opening the window in itself (a second start hands over and exits 0);
+// pop-ups for a moment report their outcome to tray.sock: Esc is
+// "dismiss", an untouched pop-up hides itself and is "held", a window
+// still up when the process ends is "held" too.
+func TestWarmProcess(t *testing.T) {
+	fa := test.NewTempApp(t)
+	dir := t.TempDir()
+	got := tray(t, dir)
+	d := deps(dir)
+	d.PopupHide = 100 * time.Millisecond
+	pr, err := Start(context.Background(), fa, Config{Command: "lesson", Popup: true, Moment: "m1", Why: "Because you asked.", Linger: time.Minute}, d, func() {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := false
+	defer func() {
+		if !closed {
+			pr.Close()
+		}
+	}()
+	if pr.Run.Why != "Because you asked." {
+		t.Fatalf("why %q", pr.Run.Why)
+	}
+	first := pr.Window
+	first.Touch() // the user clicked it
+	first.Card.HandleKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	expect(t, got, "moment m1 dismiss")
+
+	// A second start hands over: exit 0, the window opens here, and the
+	// new process never creates its app.
+	code := Main([]string{"lesson", "--popup", "--moment", "m2", "--data-dir", dir}, d, func() fyne.App {
+		t.Fatal("the second start created an app")
+		return nil
+	})
+	if code != ExitOK {
+		t.Fatalf("second start exited %d", code)
+	}
+	if pr.Window == first {
+		t.Fatal("no second window in the warm process")
+	}
+	expect(t, got, "moment m2 held") // untouched for PopupHide
+
+	if reached, err := HandOver(context.Background(), dir, []string{"lesson", "--lesson", "no-such-lesson"}); !reached || err == nil || !strings.Contains(err.Error(), "no-such-lesson") {
+		t.Fatalf("open of a missing lesson: reached %v, %v", reached, err)
+	}
+	if reached, err := HandOver(context.Background(), dir, []string{"lesson", "--minutes", "-3"}); !reached || err == nil || strings.Contains(err.Error(), "usage") {
+		t.Fatalf("open with bad arguments: reached %v, %v (want one line)", reached, err)
+	}
+	if code := Main([]string{"lesson", "--lesson", "no-such-lesson", "--data-dir", dir}, d, nil); code != ExitError {
+		t.Fatalf("a second start the warm process refused exited %d", code)
+	}
+
+	d.PopupHide = time.Hour
+	pr.deps.PopupHide = time.Hour
+	if reached, err := HandOver(context.Background(), dir, []string{"lesson", "--popup", "--moment", "m3"}); !reached || err != nil {
+		t.Fatalf("third window: %v, %v", reached, err)
+	}
+	pr.Close() // with m3 still up
+	closed = true
+	expect(t, got, "moment m3 held")
+	if _, err := os.Stat(ipc.UISocket(dir)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("ui.sock left behind: %v", err)
+	}
+	if reached, _ := HandOver(context.Background(), dir, []string{"lesson"}); reached {
+		t.Fatal("a closed process answered")
+	}
+}
+
+// TestBusyWithoutAnswer: a process that holds the lock but does not
+// answer on ui.sock makes a second start exit ExitBusy.
+func TestBusyWithoutAnswer(t *testing.T) {
+	dir := t.TempDir()
+	d := deps(dir)
+	p, err := paths.Resolve("", d.Env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Ensure(); err != nil {
+		t.Fatal(err)
+	}
+	release, _, err := instance.Lock(p.Lock("ui"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	var stderr strings.Builder
+	d.Stderr = &stderr
+	if code := Main([]string{"lesson"}, d, func() fyne.App { return test.NewTempApp(t) }); code != ExitBusy {
+		t.Fatalf("exit %d, want %d; stderr %s", code, ExitBusy, stderr.String())
+	}
+}
+
+// BenchmarkWarmOpen is the warm path without GL: an `open` request over
+// ui.sock, the pick and the attempt in the store, a lesson window on the
+// test driver, the answer.
+func BenchmarkWarmOpen(b *testing.B) {
+	fa := test.NewTempApp(b)
+	dir := b.TempDir()
+	d := deps(dir)
+	d.Stderr = io.Discard // no tray listens
+	pr, err := Start(context.Background(), fa, Config{Command: "lesson", Linger: time.Minute}, d, func() {})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer pr.Close()
+	args := []string{"lesson", "--popup", "--moment", "m1", "--why", "New to you."}
+	for b.Loop() {
+		if _, err := HandOver(context.Background(), dir, args); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		pr.Window.Card.HandleKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+		b.StartTimer()
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/tidbit-learn/tidbit/app/assign"
+	"github.com/tidbit-learn/tidbit/app/ipc"
 	"github.com/tidbit-learn/tidbit/app/learner"
 	"github.com/tidbit-learn/tidbit/app/learner/storepick"
 	"github.com/tidbit-learn/tidbit/app/lessonflow"
@@ -65,7 +66,10 @@ func (p *Process) now() time.Time {
 // `tidbit learn`: personal review weights when fitted, assignments first
 // as their due dates near, xAPI statements queued with the progress when
 // an LRS is set up. Failures reading assignments or the LRS setting only
-// lose those extras, never the lesson.
+// lose those extras, never the lesson. With cfg.Popup it is the offered,
+// focus-safe pop-up; with cfg.Moment its outcome goes to the tray. Each
+// call opens another window (a finished lesson window closes itself, or
+// hides when it is the process's last).
 func openLesson(ctx context.Context, fa fyne.App, p *Process, cfg Config) error {
 	a := p.App
 	cards, err := storepick.CardsFor(ctx, a.Store)
@@ -77,7 +81,7 @@ func openLesson(ctx context.Context, fa fyne.App, p *Process, cfg Config) error 
 		assigned, _ = assign.PickerAssignments(ctx, a.Store, a.Taxonomy, m, p.now())
 	}
 	flow := &lessonflow.Flow{Store: a.Store, Taxonomy: a.Taxonomy, Cards: cards, Now: p.deps.Now, Source: "desktop",
-		Picker: storepick.Picker{Store: a.Store, Taxonomy: a.Taxonomy, Now: p.deps.Now, Assignments: assigned}}
+		Picker: storepick.Picker{Store: a.Store, Taxonomy: a.Taxonomy, Now: p.deps.Now, Assignments: assigned, Minutes: cfg.Minutes}}
 	if rec, err := xapi.LoadRecorder(ctx, a.Store); err == nil && rec != nil {
 		flow.Outbox = rec
 	}
@@ -85,8 +89,29 @@ func openLesson(ctx context.Context, fa fyne.App, p *Process, cfg Config) error 
 	if err != nil {
 		return err
 	}
-	p.Run = run
+	if cfg.Why != "" {
+		run.Why = cfg.Why // the resident's reason for offering it now
+	}
+	opts := lessonwin.Options{Writer: p.Writer, OnClosed: p.Linger.Closed, Popup: cfg.Popup, Show: p.deps.Show}
+	if cfg.Popup {
+		opts.HideAfter = p.popupHide(ctx)
+	}
+	if cfg.Moment != "" {
+		moment := cfg.Moment
+		opts.OnOutcome = func(o ipc.Outcome) { p.report(moment, o) }
+	}
 	p.Linger.Opened()
-	p.Window = lessonwin.Show(fa, run.Item, run, lessonwin.Options{Writer: p.Writer, OnClosed: p.Linger.Closed})
+	win := lessonwin.Show(fa, run.Item, run, opts)
+	p.mu.Lock()
+	old := p.lessons
+	p.lessons = []*lesson{}
+	for _, l := range old {
+		if !l.win.Finished() {
+			p.lessons = append(p.lessons, l)
+		}
+	}
+	p.lessons = append(p.lessons, &lesson{win: win, run: run, moment: cfg.Moment})
+	p.Window, p.Run = win, run
+	p.mu.Unlock()
 	return nil
 }
