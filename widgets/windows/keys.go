@@ -22,6 +22,14 @@ type entry struct {
 	widget.Entry
 	keys     keyFunc
 	shortcut func(fyne.Shortcut) bool
+	follow   func(fyne.CanvasObject) // on focus; nil: nothing
+}
+
+func (e *entry) FocusGained() {
+	e.Entry.FocusGained()
+	if e.follow != nil {
+		e.follow(e)
+	}
 }
 
 func newEntry(keys keyFunc, shortcut func(fyne.Shortcut) bool, multiLine bool) *entry {
@@ -77,7 +85,15 @@ func (b *button) TypedKey(ev *fyne.KeyEvent) {
 // Space opens the list) that passes the window's keys on.
 type choice struct {
 	widget.Select
-	keys keyFunc
+	keys   keyFunc
+	follow func(fyne.CanvasObject) // on focus; nil: nothing
+}
+
+func (c *choice) FocusGained() {
+	c.Select.FocusGained()
+	if c.follow != nil {
+		c.follow(c)
+	}
 }
 
 func newChoice(options []string, keys keyFunc, changed func(string)) *choice {
@@ -169,6 +185,26 @@ func (f *frame) scrollKey(ev *fyne.KeyEvent) bool {
 	s.Offset.Y = min(maxY, max(0, s.Offset.Y+dy))
 	s.Refresh()
 	return true
+}
+
+// follow scrolls the page so that o, just focused (by Tab), is in view:
+// Fyne does not, and a form longer than its window would otherwise take
+// the keyboard out of sight.
+func (f *frame) follow(o fyne.CanvasObject) {
+	s := f.scroll
+	if s == nil {
+		return
+	}
+	drv := f.app.Driver()
+	top := drv.AbsolutePositionForObject(o).Y - drv.AbsolutePositionForObject(s).Y + s.Offset.Y
+	bottom := top + o.Size().Height
+	pad := theme.Padding() * 2
+	switch {
+	case top < s.Offset.Y:
+		s.ScrollToOffset(fyne.NewPos(s.Offset.X, max(0, top-pad)))
+	case bottom > s.Offset.Y+s.Size().Height:
+		s.ScrollToOffset(fyne.NewPos(s.Offset.X, bottom-s.Size().Height+pad))
+	}
 }
 
 // close closes the window, or hides it when it is the process's last

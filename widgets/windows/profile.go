@@ -69,11 +69,13 @@ func ShowProfile(a fyne.App, form view.ProfileForm, opts ProfileOptions) *Profil
 		w.changed()
 	})
 	w.Role.SetSelected(nameOf(w.roles, form.Role))
+	w.Role.follow = w.follow
 	w.Seniority = newChoice(names(w.senior), w.key, func(s string) {
 		w.form.Seniority = idOf(w.senior, s)
 		w.changed()
 	})
 	w.Seniority.SetSelected(nameOf(w.senior, form.Seniority))
+	w.Seniority.follow = w.follow
 
 	submit := func(ev *fyne.KeyEvent) bool {
 		if isEnter(ev) {
@@ -84,15 +86,18 @@ func ShowProfile(a fyne.App, form view.ProfileForm, opts ProfileOptions) *Profil
 	}
 	w.Goals = newEntry(submit, w.shortcut, false)
 	w.Goals.SetText(form.Goals)
+	w.Goals.follow = w.follow
 	w.Goals.SetPlaceHolder("Roles or skills you aim for, separated by commas")
 	w.Goals.OnChanged = func(s string) { w.form.Goals = s; w.changed() }
 	w.Notes = newEntry(w.key, w.shortcut, true)
 	w.Notes.SetText(form.Notes)
+	w.Notes.follow = w.follow
 	w.Notes.SetPlaceHolder("Performance notes, e.g. “needs to improve stakeholder updates”")
 	w.Notes.SetMinRowsVisible(3)
 	w.Notes.OnChanged = func(s string) { w.form.Notes = s; w.changed() }
 	w.Minutes = newEntry(submit, w.shortcut, false)
 	w.Minutes.SetText(form.Minutes)
+	w.Minutes.follow = w.follow
 	w.Minutes.OnChanged = func(s string) { w.form.Minutes = s }
 
 	w.Save = newButton("Save", w.key, w.save)
@@ -182,6 +187,7 @@ func (w *Profile) changed() {
 			}
 		})
 		c.SetSelected(nameOf(view.RatingChoices, strconv.Itoa(r.Level)))
+		c.follow = w.follow
 		w.Ratings = append(w.Ratings, c)
 		label := wrapped(fmt.Sprintf("%s (%s)", r.Name, r.Why))
 		w.ratingsBox.Add(container.NewBorder(nil, nil, nil, c, label))

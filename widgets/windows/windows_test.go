@@ -476,3 +476,26 @@ func TestOpeningAgainReplaces(t *testing.T) {
 		t.Fatalf("reopened: %d windows, %d closes", n, c.n)
 	}
 }
+
+// Tab down the self-ratings of a short window: the focused one scrolls
+// into view, and Shift+Tab back to the top scrolls back.
+func TestProfileFollowsFocus(t *testing.T) {
+	w, _, _ := showProfile(t, profileForm(t))
+	w.win.Resize(fyne.NewSize(560, 400))
+	cv := w.win.Canvas()
+	last := w.Ratings[len(w.Ratings)-1]
+	for cv.Focused() != last {
+		cv.FocusNext()
+	}
+	drv := fyne.CurrentApp().Driver()
+	y := drv.AbsolutePositionForObject(last).Y - drv.AbsolutePositionForObject(w.scroll).Y
+	if w.scroll.Offset.Y == 0 || y < 0 || y+last.Size().Height > w.scroll.Size().Height {
+		t.Fatalf("last rating at %v in a %v view, offset %v", y, w.scroll.Size(), w.scroll.Offset)
+	}
+	for cv.Focused() != w.Role {
+		cv.FocusPrevious()
+	}
+	if w.scroll.Offset.Y != 0 {
+		t.Fatalf("back at the role, offset %v", w.scroll.Offset)
+	}
+}
