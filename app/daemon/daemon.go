@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -68,6 +69,9 @@ type Daemon struct {
 	TrayHost func(ctx context.Context) bool
 	// NoScheduler runs the tray without moments (tests of the menu alone).
 	NoScheduler bool
+	// NewModel makes the quiz maker for a model server and model; nil:
+	// llm.NewGenerator (a real Ollama server).
+	NewModel func(base *url.URL, model string) llm.QuizMaker
 
 	app      *core.App
 	launcher *tray.Launcher
@@ -83,8 +87,8 @@ type Daemon struct {
 	notifier Notifier
 	schedCtx context.Context
 	stopping bool
-	idleHook func(idle bool) // the model queue's activity
 	trim     trimmer
+	ai       aiWork
 }
 
 func (d *Daemon) defaults() {
@@ -198,7 +202,11 @@ func (d *Daemon) init(ctx context.Context) error {
 	d.pres = d.Presence(pctx)
 	cancel()
 	d.schedCtx = context.WithoutCancel(ctx)
-	return d.startScheduler(set)
+	if err := d.startScheduler(set); err != nil {
+		return err
+	}
+	go d.startAI(set)
+	return nil
 }
 
 // startScheduler builds and starts the scheduler for set, restoring the
@@ -305,11 +313,14 @@ func (d *Daemon) reload(set settings.Settings) {
 	if err := d.startScheduler(set); err != nil {
 		d.logf("%v", err)
 	}
+	d.stopAI() // the model server, the model or the switch may have changed
+	go d.startAI(set)
 	d.logf("settings changed: scheduler restarted")
 }
 
 func (d *Daemon) shutdown() {
 	d.trim.stop()
+	d.stopAI()
 	d.mu.Lock()
 	d.stopping = true
 	s := d.sched

@@ -302,11 +302,4 @@ func hasTrayHost(ctx context.Context) bool {
 }
 
 // onIdle is told by the scheduler when the user goes idle or comes back.
-func (d *Daemon) onIdle(idle bool) {
-	d.mu.Lock()
-	f := d.idleHook
-	d.mu.Unlock()
-	if f != nil {
-		f(idle)
-	}
-}
+func (d *Daemon) onIdle(idle bool) { d.aiIdle(idle) }

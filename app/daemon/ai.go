@@ -1,0 +1,137 @@
+package daemon
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/tidbit-learn/tidbit/app/aiquiz"
+	"github.com/tidbit-learn/tidbit/app/settings"
+	"github.com/tidbit-learn/tidbit/llm"
+)
+
+// aiWork prepares AI-written quizzes ahead of time on the local model
+// server, only while the user is idle (the scheduler's OnIdle), one
+// request at a time, each cancelled the moment the user is active again
+// (llm.Queue). Pop-ups never wait for it: windows read what the store has.
+type aiWork struct {
+	mu       sync.Mutex
+	cancel   context.CancelFunc
+	activity chan bool
+	queue    *llm.Queue
+	probed   time.Time
+	running  bool
+	idle     bool // the user's state as last told
+}
+
+// probeEvery spaces the checks for a model server that was not running.
+const probeEvery = 10 * time.Minute
+
+// startAI starts the queue when the settings allow the model and the
+// server answers with the model pulled; otherwise it tries again when the
+// user next goes idle (at most every probeEvery).
+func (d *Daemon) startAI(set settings.Settings) {
+	if set.NoAI {
+		return
+	}
+	w := &d.ai
+	w.mu.Lock()
+	if w.running || (!w.probed.IsZero() && time.Since(w.probed) < probeEvery) {
+		w.mu.Unlock()
+		return
+	}
+	w.probed = time.Now()
+	w.mu.Unlock()
+
+	model := set.Model
+	if model == "" {
+		model = llm.DefaultModel
+	}
+	base, err := llm.ResolveHost(set.ModelHost, d.Getenv, set.AllowRemote)
+	if err != nil {
+		d.logf("AI quizzes off: %v", err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(d.schedCtx, 5*time.Second)
+	st := llm.Probe(ctx, base, model, nil)
+	cancel()
+	if st.Problem != "" {
+		d.logf("AI quizzes wait: %s at %s (%s)", st.Problem, st.Host, st.Fix)
+		return
+	}
+	maker := d.NewModel
+	if maker == nil {
+		maker = func(base *url.URL, model string) llm.QuizMaker {
+			return llm.NewGenerator(base, model, &http.Client{})
+		}
+	}
+	adapter := aiquiz.New(d.app.Store)
+	qctx, qcancel := context.WithCancel(d.schedCtx)
+	w.mu.Lock()
+	w.activity = make(chan bool, 1)
+	q := &llm.Queue{Maker: maker(base, model), Model: model, Cache: adapter, Store: adapter,
+		Activity: w.activity, Idle: w.idle, Now: d.Now}
+	w.cancel, w.queue, w.running = qcancel, q, true
+	w.mu.Unlock()
+	go q.Run(qctx)
+	go func() {
+		lessons, err := adapter.Wanted(qctx)
+		if err != nil {
+			d.logf("%v", err)
+			return
+		}
+		q.Enqueue(qctx, lessons...)
+		d.logf("AI quizzes: %d lessons to prepare with %s while you are away", len(lessons), model)
+	}()
+}
+
+// aiIdle passes the user's idle state to the queue: true means idle.
+func (d *Daemon) aiIdle(idle bool) {
+	w := &d.ai
+	w.mu.Lock()
+	w.idle = idle
+	running, ch := w.running, w.activity
+	w.mu.Unlock()
+	if !running {
+		if idle {
+			d.mu.Lock()
+			set := d.set
+			d.mu.Unlock()
+			go d.startAI(set)
+		}
+		return
+	}
+	// The queue wants "active"; keep only the newest state.
+	select {
+	case <-ch:
+	default:
+	}
+	select {
+	case ch <- !idle:
+	default:
+	}
+}
+
+func (d *Daemon) stopAI() {
+	w := &d.ai
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.cancel != nil {
+		w.cancel()
+	}
+	w.running, w.cancel, w.queue = false, nil, nil
+	w.probed = time.Time{}
+}
+
+// AIStats is what the ahead-of-time queue has done (zero when it is off).
+func (d *Daemon) AIStats() llm.QueueStats {
+	w := &d.ai
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.queue == nil {
+		return llm.QueueStats{}
+	}
+	return w.queue.Stats()
+}
