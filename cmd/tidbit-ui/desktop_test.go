@@ -26,7 +26,7 @@ var desktopPrograms = [][2]string{
 	{"xdotool", "xdotool"}, {"go", "golang (the Go toolchain)"},
 }
 
-func needPrograms(t *testing.T) {
+func needPrograms(t testing.TB) {
 	t.Helper()
 	for _, p := range desktopPrograms {
 		if _, err := exec.LookPath(p[0]); err != nil {
@@ -41,7 +41,7 @@ func needPrograms(t *testing.T) {
 // session is a private desktop: Xvfb, a session bus, openbox and
 // xfce4-panel as the tray host. Every process it starts is stopped by PID.
 type session struct {
-	t       *testing.T
+	t       testing.TB
 	dir     string
 	display string
 	bus     string
@@ -108,7 +108,7 @@ const panelXML = `<?xml version="1.0" encoding="UTF-8"?>
 </channel>
 `
 
-func newSession(t *testing.T) *session {
+func newSession(t testing.TB) *session {
 	t.Helper()
 	// Not t.TempDir: programs started by the bus (xfconfd) may still be
 	// writing as the test ends, so removal retries for a while.
@@ -204,7 +204,7 @@ func (s *session) stopBusPeers() {
 	}
 }
 
-func waitFor(t *testing.T, d time.Duration, what string, ok func() bool, logs func() string) {
+func waitFor(t testing.TB, d time.Duration, what string, ok func() bool, logs func() string) {
 	t.Helper()
 	deadline := time.Now().Add(d)
 	for !ok() {
@@ -336,7 +336,7 @@ func TestDesktopLearnNow(t *testing.T) {
 		_, ok := ids["Rest of the day"] // a submenu item: the full layout has arrived
 		return ok
 	}, s.logs)
-	for _, want := range []string{"Learn now", "Today: 0 done", "Snooze", "15 minutes", "Pause until tomorrow", "Quit Tidbit"} {
+	for _, want := range []string{"Learn now", "Today: 0 of 4 done", "Snooze", "15 minutes", "Pause until tomorrow", "Quit Tidbit"} {
 		if _, ok := ids[want]; !ok {
 			t.Fatalf("menu lacks %q: %v", want, ids)
 		}
