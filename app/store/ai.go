@@ -84,7 +84,18 @@ func (s *Store) SaveAIQuiz(ctx context.Context, q AIQuiz) (AISaveResult, error) 
 	}
 	now := ms(s.now())
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		res = AISaveResult{}
+		var err error
+		res, err = saveAIQuizTx(ctx, tx, q, now)
+		return err
+	})
+	return res, err
+}
+
+// saveAIQuizTx is SaveAIQuiz inside tx (an AI-written lesson is stored
+// with its quiz in one transaction); q has passed checkAIQuiz.
+func saveAIQuizTx(ctx context.Context, tx *sql.Tx, q AIQuiz, now int64) (AISaveResult, error) {
+	res := AISaveResult{}
+	err := func() error {
 		var hash string
 		var retired bool
 		err := tx.QueryRowContext(ctx, `SELECT content_hash, retired FROM lessons WHERE id = ?`, q.LessonID).Scan(&hash, &retired)
@@ -144,7 +155,7 @@ func (s *Store) SaveAIQuiz(ctx context.Context, q AIQuiz) (AISaveResult, error) 
 			res.Added++
 		}
 		return nil
-	})
+	}()
 	return res, err
 }
 

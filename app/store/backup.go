@@ -38,7 +38,7 @@ var backupTables = []struct {
 }{
 	{name: "categories", appendOnly: false}, {name: "skills", appendOnly: false}, {name: "roles", appendOnly: false}, {name: "role_skills", appendOnly: false},
 	{name: "packs", appendOnly: false}, {name: "lessons", appendOnly: false}, {name: "lesson_skills", appendOnly: false}, {name: "lesson_prereqs", appendOnly: false}, {name: "questions", appendOnly: false},
-	{name: "ai_questions", appendOnly: false},
+	{name: "ai_questions", appendOnly: false}, {name: "ai_lessons", appendOnly: false},
 	{name: "moments", appendOnly: true}, {name: "attempts", appendOnly: true}, {name: "attempt_results", appendOnly: true}, {name: "answers", appendOnly: true}, {name: "reflections", appendOnly: true},
 	{name: "lesson_progress", derived: true},
 	{name: "skill_progress", derived: true},

@@ -142,6 +142,7 @@ func seedEverything(t testing.TB, s *Store) {
 	must("MarkAssignmentDone", s.MarkAssignmentDone(ctx, "asg-1", t0.Add(time.Minute)))
 	_, err = s.SaveAIQuiz(ctx, testAIQuiz("lesson-2", "h-lesson-2", 1))
 	must("SaveAIQuiz", err)
+	must("SaveAILesson", s.SaveAILesson(ctx, testAILesson("ai-active-listening-0123456789ab")))
 }
 
 // testAIQuiz is a verified quiz of n questions for lesson, written from

@@ -81,6 +81,9 @@ var fixtures = []fixture{
 	{"ai_questions", `INSERT INTO ai_questions(question_id, lesson_id, lesson_hash, model, model_digest, prompt_version, generated_at,
 		  skill_id, difficulty, saved_at) VALUES ('l1/q1', 'l1', 'lh', 'llama3.2:1b', 'sha256:d', 'quiz-v1', 5, 'active-listening', 2, 6)`,
 		`SELECT count(*) FROM ai_questions WHERE question_id = 'l1/q1' AND model_digest = 'sha256:d' AND difficulty = 2`},
+	{"ai_lessons", `INSERT INTO ai_lessons(lesson_id, skill_id, level, model, model_digest, prompt_version, generated_at, saved_at)
+		VALUES ('l1', 'active-listening', 2, 'llama3.2:1b', 'sha256:d', 'personal-v1', 5, 6)`,
+		`SELECT count(*) FROM ai_lessons WHERE lesson_id = 'l1' AND level = 2 AND prompt_version = 'personal-v1'`},
 }
 
 // schemaOf returns the schema's SQL text, object by object.
