@@ -33,18 +33,22 @@ type footprintReport struct {
 	Processes []usageRow     `json:"processes"` // tidbit first, then the peers in order
 	Latency   *latencyReport `json:"latency,omitempty"`
 	Targets   []target       `json:"targets"`
+	Notes     []string       `json:"notes,omitempty"`
 }
 
 // usageRow is one program's idle cost over the window.
 type usageRow struct {
-	Name       string  `json:"name"`
-	Command    string  `json:"command"`
-	PID        int     `json:"pid,omitempty"`
-	Procs      int     `json:"procs"`   // the process and its descendants at the end
-	Threads    int     `json:"threads"` // over all of them
-	RSSMB      float64 `json:"rss_mb"`  // median of the readings, MB of 1024 kB
-	RSSMaxMB   float64 `json:"rss_max_mb"`
-	PSSMB      float64 `json:"pss_mb"`      // median
+	Name     string  `json:"name"`
+	Command  string  `json:"command"`
+	PID      int     `json:"pid,omitempty"`
+	Procs    int     `json:"procs"`   // the process and its descendants at the end
+	Threads  int     `json:"threads"` // over all of them
+	RSSMB    float64 `json:"rss_mb"`  // median of the readings, MB of 1024 kB
+	RSSMaxMB float64 `json:"rss_max_mb"`
+	PSSMB    float64 `json:"pss_mb"` // median
+	// AnonMB is the part of RSS that is the program's own (heap, stacks),
+	// the rest being pages of its binary and libraries, shared or not.
+	AnonMB     float64 `json:"anon_mb"`
 	CPUPercent float64 `json:"cpu_percent"` // of one core, over the window
 	// Wakeups are context switches (voluntary + involuntary) a second,
 	// summed over threads.
@@ -56,7 +60,7 @@ type usageRow struct {
 
 func (r *usageRow) fill(u procstat.Usage) {
 	r.Procs, r.Threads = u.Procs, u.Threads
-	r.RSSMB, r.RSSMaxMB, r.PSSMB = float64(u.RSSKB)/1024, float64(u.RSSMaxKB)/1024, float64(u.PSSKB)/1024
+	r.RSSMB, r.RSSMaxMB, r.PSSMB, r.AnonMB = float64(u.RSSKB)/1024, float64(u.RSSMaxKB)/1024, float64(u.PSSKB)/1024, float64(u.AnonKB)/1024
 	r.CPUPercent, r.Wakeups, r.CPUSource, r.Readings = u.CPUPercent, u.CtxPerSec, u.CPUSource, u.Samples
 }
 
@@ -185,16 +189,16 @@ func (r *footprintReport) WriteTable(w io.Writer) error {
 	fmt.Fprintf(&b, "footprint: idle for %s after a %s warm-up; session %s\n", r.Window, r.Warmup, r.Session)
 	fmt.Fprintf(&b, "tidbit: %s\n\n", r.Tidbit)
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "program\tprocs\tthreads\tRSS MB\tmax\tPSS MB\tCPU % core\twakeups/s\t")
+	fmt.Fprintln(tw, "program\tprocs\tthreads\tRSS MB\tmax\tPSS MB\tanon MB\tCPU % core\twakeups/s\t")
 	for _, p := range r.Processes {
 		if p.Error != "" {
-			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\t-\t%s\n", p.Name, p.Error)
+			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\t-\t-\t%s\n", p.Name, p.Error)
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%.1f\t%.1f\t%.4f\t%.2f\t\n", p.Name, p.Procs, p.Threads, p.RSSMB, p.RSSMaxMB, p.PSSMB, p.CPUPercent, p.Wakeups)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%.1f\t%.1f\t%.1f\t%.4f\t%.2f\t\n", p.Name, p.Procs, p.Threads, p.RSSMB, p.RSSMaxMB, p.PSSMB, p.AnonMB, p.CPUPercent, p.Wakeups)
 	}
 	tw.Flush()
-	fmt.Fprintln(&b, "(RSS and PSS: medians of the readings; CPU from schedstat; wakeups = context switches a second over all threads)")
+	fmt.Fprintln(&b, "(RSS, PSS, anon: medians of the readings, anon = RSS less file pages; CPU from schedstat; wakeups = context switches a second over all threads)")
 	if l := r.Latency; l != nil {
 		fmt.Fprintf(&b, "\nmoment (`%s` on tray.sock) to %s\n", l.Command, l.To)
 		tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
@@ -217,6 +221,9 @@ func (r *footprintReport) WriteTable(w io.Writer) error {
 				fmt.Fprintf(&b, "  note: %s\n", f)
 			}
 		}
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(&b, "note: %s\n", n)
 	}
 	if len(r.Targets) > 0 {
 		fmt.Fprintln(&b, "\ntargets (reported, not enforced)")

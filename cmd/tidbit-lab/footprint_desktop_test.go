@@ -59,7 +59,7 @@ func TestFootprintDesktop(t *testing.T) {
 		t.Fatalf("processes %+v, want tidbit then sleep", rep.Processes)
 	}
 	for _, p := range rep.Processes {
-		if p.Error != "" || p.PID <= 0 || p.Procs != 1 || p.Threads < 1 || p.RSSMB <= 0 || p.PSSMB <= 0 ||
+		if p.Error != "" || p.PID <= 0 || p.Procs != 1 || p.Threads < 1 || p.RSSMB <= 0 || p.PSSMB <= 0 || p.AnonMB <= 0 || p.AnonMB > p.RSSMaxMB ||
 			p.RSSMaxMB < p.RSSMB || p.CPUPercent < 0 || p.Wakeups < 0 || p.CPUSource == "" || p.Readings < 2 {
 			t.Errorf("%s: implausible %+v", p.Name, p)
 		}

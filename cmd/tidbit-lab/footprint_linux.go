@@ -49,7 +49,7 @@ func runFootprint(args []string, stdout, stderr io.Writer) int {
 	var cfg footprintConfig
 	var peers peerFlags
 	fs.StringVar(&cfg.tidbit, "tidbit", "", "the resident tidbit binary, tidbit-ui next to it (default: next to tidbit-lab, else on PATH)")
-	fs.Var(&peers, "peer", "another resident program to measure alongside, 'CMD ARGS' split on spaces (repeatable), e.g. --peer workrave --peer safeeyes")
+	fs.Var(&peers, "peer", "another resident program to measure alongside (repeatable): 'CMD ARGS' split on spaces, or a shell command when it has quotes, $, ;, & or |")
 	fs.DurationVar(&cfg.window, "window", 60*time.Second, "how long the idle measurement lasts")
 	fs.DurationVar(&cfg.warmup, "warmup", 10*time.Second, "wait this long after starting everything before measuring")
 	fs.IntVar(&cfg.samples, "samples", 5, "latency samples of each kind, cold and warm (0: skip latency)")
@@ -137,6 +137,10 @@ func findTidbit(flagPath string) (string, error) {
 	return filepath.Abs(p)
 }
 
+// shellChars make a --peer a shell command rather than a program and its
+// arguments.
+const shellChars = ";&|<>()$`\\\"'*?~"
+
 // measured is one program under measurement.
 type measured struct {
 	name, command string
@@ -173,9 +177,18 @@ func footprint(ctx context.Context, cfg footprintConfig, log io.Writer) (*footpr
 	data := cfg.dataDir
 	if data == "" {
 		data = filepath.Join(s.Dir, "tidbit-data")
-	}
-	if err := os.MkdirAll(data, 0o700); err != nil {
-		return nil, fmt.Errorf("creating the data folder: %w", err)
+		if err := os.MkdirAll(data, 0o700); err != nil {
+			return nil, fmt.Errorf("creating the data folder: %w", err)
+		}
+		// A first start opens the welcome window, and finishing it turns
+		// start at login on (an autostart file in the user's folder): a
+		// fresh folder is marked onboarded, start at login off.
+		set := exec.Command(tidbit, "--data-dir", data, "settings", "set", "onboarded=true", "start_at_login=false")
+		set.Env = s.Env
+		if out, err := set.CombinedOutput(); err != nil {
+			rep.Notes = append(rep.Notes, fmt.Sprintf("could not mark the new data folder onboarded (%v: %s): the welcome window may be open during the measurement",
+				err, strings.TrimSpace(string(out))))
+		}
 	}
 	sock := filepath.Join(data, "tray.sock")
 
@@ -201,7 +214,13 @@ func footprint(ctx context.Context, cfg footprintConfig, log io.Writer) (*footpr
 			name += "#" + strconv.Itoa(n)
 		}
 		m := &measured{name: name, command: p}
-		m.cmd, m.startErr = s.Start(f[0], f[1:]...)
+		if strings.ContainsAny(p, shellChars) {
+			// The shell stays as the program's parent: its few hundred
+			// kB are counted with it (procs shows 2).
+			m.cmd, m.startErr = s.Start("sh", "-c", p)
+		} else {
+			m.cmd, m.startErr = s.Start(f[0], f[1:]...)
+		}
 		if m.startErr == nil {
 			defer s.Stop(m.cmd, 10*time.Second)
 		}
@@ -210,6 +229,14 @@ func footprint(ctx context.Context, cfg footprintConfig, log io.Writer) (*footpr
 	fmt.Fprintf(log, "footprint: warming up for %v, then measuring for %v\n", cfg.warmup, cfg.window)
 	if err := sleepCtx(ctx, cfg.warmup); err != nil {
 		return nil, err
+	}
+	// The resident alone: a window process still open from the warm-up
+	// (a moment that fired) is stopped first.
+	if ui := uiProcs(res.Process.Pid); len(ui) > 0 {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("tidbit-ui %v was running after the warm-up: stopped before measuring", ui))
+		if err := stopUI(ctx, res.Process.Pid); err != nil {
+			rep.Notes = append(rep.Notes, err.Error())
+		}
 	}
 	var pids []int
 	var live []*measured

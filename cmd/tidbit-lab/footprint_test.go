@@ -40,8 +40,8 @@ func sampleReport() *footprintReport {
 	r := &footprintReport{Session: "private: Xvfb :7, openbox, xfce4-panel", Display: ":7", Tidbit: "/opt/tidbit/tidbit",
 		Window: "1m0s", Warmup: "10s",
 		Processes: []usageRow{
-			{Name: "tidbit", Command: "/opt/tidbit/tidbit --data-dir /d", PID: 10, Procs: 1, Threads: 8, RSSMB: 9.5, RSSMaxMB: 9.6, PSSMB: 7.2, CPUPercent: 0.004, Wakeups: 0.3, CPUSource: "schedstat", Readings: 13},
-			{Name: "workrave", Command: "workrave", PID: 11, Procs: 1, Threads: 6, RSSMB: 41, RSSMaxMB: 41.2, PSSMB: 25, CPUPercent: 0.067, Wakeups: 7.9, CPUSource: "schedstat", Readings: 13},
+			{Name: "tidbit", Command: "/opt/tidbit/tidbit --data-dir /d", PID: 10, Procs: 1, Threads: 8, RSSMB: 9.5, RSSMaxMB: 9.6, PSSMB: 7.2, AnonMB: 3.1, CPUPercent: 0.004, Wakeups: 0.3, CPUSource: "schedstat", Readings: 13},
+			{Name: "workrave", Command: "workrave", PID: 11, Procs: 1, Threads: 6, RSSMB: 41, RSSMaxMB: 41.2, PSSMB: 25, AnonMB: 12.5, CPUPercent: 0.067, Wakeups: 7.9, CPUSource: "schedstat", Readings: 13},
 			{Name: "safeeyes", Command: "safeeyes", Error: "exited during the warm-up: exit status 1"},
 		},
 		Latency: &latencyReport{Command: "offer", To: "a tidbit-ui window mapped",

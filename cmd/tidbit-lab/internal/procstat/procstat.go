@@ -35,6 +35,7 @@ type Snapshot struct {
 	Threads   int
 	RSSKB     int64 // sum of Rss over the tree (shared pages counted once per process)
 	PSSKB     int64 // sum of Pss: shared pages divided among their users
+	AnonKB    int64 // sum of RssAnon: the part of RSS that is the program's own memory, not file pages
 	CPUNanos  int64 // schedstat run time summed over live threads; -1 when unavailable
 	CPUTicks  int64 // utime+stime of each process (its threads, dead or alive)
 	CtxSwitch int64 // voluntary + involuntary, summed over live threads
@@ -84,6 +85,13 @@ func (r Root) add(s *Snapshot, pid int) error {
 		return fmt.Errorf("%s/stat: %w", dir, err)
 	}
 	s.CPUTicks += st.UTime + st.STime
+	if data, err := os.ReadFile(filepath.Join(dir, "status")); err == nil {
+		st, err := ParseStatus(data)
+		if err != nil {
+			return fmt.Errorf("%s/status: %w", dir, err)
+		}
+		s.AnonKB += st.AnonKB
+	}
 	if data, err := os.ReadFile(filepath.Join(dir, "smaps_rollup")); err == nil {
 		m, err := ParseSmapsRollup(data)
 		if err != nil {
@@ -213,7 +221,7 @@ func ParseStat(data []byte) (Stat, error) {
 
 // Status is the part of /proc/PID/status this package uses.
 type Status struct {
-	RSSKB                  int64
+	RSSKB, AnonKB          int64
 	Voluntary, Involuntary int64
 }
 
@@ -231,6 +239,8 @@ func ParseStatus(data []byte) (Status, error) {
 		switch key {
 		case "VmRSS":
 			dst = &st.RSSKB
+		case "RssAnon":
+			dst = &st.AnonKB
 		case "voluntary_ctxt_switches":
 			dst = &st.Voluntary
 		case "nonvoluntary_ctxt_switches":
@@ -238,7 +248,7 @@ func ParseStatus(data []byte) (Status, error) {
 		default:
 			continue
 		}
-		v, err := number(val, key == "VmRSS")
+		v, err := number(val, key == "VmRSS" || key == "RssAnon")
 		if err != nil {
 			return Status{}, fmt.Errorf("status line %d (%s): %w", n, key, err)
 		}
@@ -331,6 +341,7 @@ type Usage struct {
 	RSSKB      int64   // median of the readings
 	RSSMaxKB   int64   // largest reading
 	PSSKB      int64   // median
+	AnonKB     int64   // median
 	CPUPercent float64 // of one core
 	CtxPerSec  float64 // context switches a second
 	// CPUSource is "schedstat" (nanoseconds) or "ticks" (10 ms steps).
@@ -356,13 +367,15 @@ func Between(a, b Snapshot, mem []Snapshot) Usage {
 	all := append(append([]Snapshot{a}, mem...), b)
 	rss := make([]int64, 0, len(all))
 	pss := make([]int64, 0, len(all))
+	anon := make([]int64, 0, len(all))
 	for _, s := range all {
 		rss = append(rss, s.RSSKB)
 		pss = append(pss, s.PSSKB)
+		anon = append(anon, s.AnonKB)
 		u.RSSMaxKB = max(u.RSSMaxKB, s.RSSKB)
 	}
 	u.Samples = len(all)
-	u.RSSKB, u.PSSKB = median(rss), median(pss)
+	u.RSSKB, u.PSSKB, u.AnonKB = median(rss), median(pss), median(anon)
 	return u
 }
 

@@ -16,6 +16,7 @@ const statusText = `Name:	tidbit
 State:	S (sleeping)
 Pid:	4242
 VmRSS:	    9216 kB
+RssAnon:	    2048 kB
 Threads:	7
 voluntary_ctxt_switches:	150
 nonvoluntary_ctxt_switches:	3
@@ -66,8 +67,8 @@ var statusCases = []struct {
 	want Status
 	err  string
 }{
-	{"process", statusText, Status{9216, 150, 3}, ""},
-	{"kernel thread has no VmRSS", "Name:\tkthreadd\nvoluntary_ctxt_switches:\t9\nnonvoluntary_ctxt_switches:\t0\n", Status{0, 9, 0}, ""},
+	{"process", statusText, Status{9216, 2048, 150, 3}, ""},
+	{"kernel thread has no VmRSS", "Name:\tkthreadd\nvoluntary_ctxt_switches:\t9\nnonvoluntary_ctxt_switches:\t0\n", Status{0, 0, 9, 0}, ""},
 	{"rss without unit", "VmRSS:\t9216\n", Status{}, "line 1 (VmRSS)"},
 	{"switches not a number", "Name:\tx\nvoluntary_ctxt_switches:\tmany\n", Status{}, "line 2 (voluntary_ctxt_switches)"},
 	{"negative", "nonvoluntary_ctxt_switches:\t-4\n", Status{}, "not a count"},
@@ -165,7 +166,7 @@ func FuzzParse(f *testing.F) {
 		if st, err := ParseStat([]byte(in)); err == nil && (st.UTime < 0 || st.STime < 0) {
 			t.Fatalf("stat %q: negative ticks %+v", in, st)
 		}
-		if st, err := ParseStatus([]byte(in)); err == nil && (st.RSSKB < 0 || st.Voluntary < 0 || st.Involuntary < 0) {
+		if st, err := ParseStatus([]byte(in)); err == nil && (st.RSSKB < 0 || st.AnonKB < 0 || st.Voluntary < 0 || st.Involuntary < 0) {
 			t.Fatalf("status %q: negative %+v", in, st)
 		}
 		if m, err := ParseSmapsRollup([]byte(in)); err == nil && (m.RSSKB < 0 || m.PSSKB < 0) {
@@ -220,7 +221,7 @@ func TestMeasureRealProcesses(t *testing.T) {
 		t.Errorf("sleep: %.3f%% of a core, %.1f switches/s; want about nothing", s.CPUPercent, s.CtxPerSec)
 	}
 	for name, u := range map[string]Usage{"busy": b, "sleep": s, "tree": tr} {
-		if u.RSSKB <= 0 || u.PSSKB <= 0 || u.RSSMaxKB < u.RSSKB || u.Threads < 1 || u.Samples < 3 {
+		if u.RSSKB <= 0 || u.PSSKB <= 0 || u.AnonKB <= 0 || u.AnonKB > u.RSSKB || u.RSSMaxKB < u.RSSKB || u.Threads < 1 || u.Samples < 3 {
 			t.Errorf("%s: implausible %+v", name, u)
 		}
 		if u.CPUSource != "schedstat" && u.CPUSource != "ticks" {
@@ -244,10 +245,10 @@ func TestTakeGone(t *testing.T) {
 
 func TestBetweenTicksFallback(t *testing.T) {
 	t0 := time.Unix(0, 0)
-	a := Snapshot{At: t0, CPUNanos: -1, CPUTicks: 10, CtxSwitch: 100, RSSKB: 1000, PSSKB: 800}
-	b := Snapshot{At: t0.Add(10 * time.Second), CPUNanos: -1, CPUTicks: 20, CtxSwitch: 90, RSSKB: 3000, PSSKB: 900, PIDs: []int{1}}
-	u := Between(a, b, []Snapshot{{RSSKB: 2000, PSSKB: 850}})
-	want := Usage{Window: 10 * time.Second, Samples: 3, Procs: 1, RSSKB: 2000, RSSMaxKB: 3000, PSSKB: 850,
+	a := Snapshot{At: t0, CPUNanos: -1, CPUTicks: 10, CtxSwitch: 100, RSSKB: 1000, PSSKB: 800, AnonKB: 100}
+	b := Snapshot{At: t0.Add(10 * time.Second), CPUNanos: -1, CPUTicks: 20, CtxSwitch: 90, RSSKB: 3000, PSSKB: 900, AnonKB: 300, PIDs: []int{1}}
+	u := Between(a, b, []Snapshot{{RSSKB: 2000, PSSKB: 850, AnonKB: 200}})
+	want := Usage{Window: 10 * time.Second, Samples: 3, Procs: 1, RSSKB: 2000, RSSMaxKB: 3000, PSSKB: 850, AnonKB: 200,
 		CPUPercent: 1, CtxPerSec: 0, CPUSource: "ticks"}
 	if u != want {
 		t.Fatalf("got %+v\nwant %+v", u, want)

@@ -51,7 +51,7 @@ func Missing() []string {
 
 // Session is a running private desktop.
 type Session struct {
-	Dir     string   // the session's folder: home, config, cache, data, runtime, logs
+	Dir     string   // the session's folder: home (with the XDG folders), runtime, log
 	Display string   // ":N"
 	Bus     string   // the D-Bus address, unix:path=DIR/bus
 	Env     []string // the environment for programs run in the session
@@ -122,13 +122,16 @@ func Start(ctx context.Context, o Options) (_ *Session, err error) {
 			s.Close()
 		}
 	}()
-	for _, d := range []string{"home", "config/xfce4/xfconf/xfce-perchannel-xml", "cache", "data", "runtime", "log"} {
+	// The XDG folders are where a real user has them, under HOME: some
+	// programs (Safe Eyes 2.1) create ~/.config/NAME but write to
+	// $XDG_CONFIG_HOME/NAME.
+	for _, d := range []string{"home/.config/xfce4/xfconf/xfce-perchannel-xml", "home/.cache", "home/.local/share", "runtime", "log"} {
 		if err := os.MkdirAll(filepath.Join(s.Dir, d), 0o700); err != nil {
 			return nil, fmt.Errorf("creating the session folder: %w", err)
 		}
 	}
 	if !o.NoPanel {
-		path := filepath.Join(s.Dir, "config/xfce4/xfconf/xfce-perchannel-xml/xfce4-panel.xml")
+		path := filepath.Join(s.Dir, "home/.config/xfce4/xfconf/xfce-perchannel-xml/xfce4-panel.xml")
 		if err := os.WriteFile(path, []byte(panelXML), 0o600); err != nil {
 			return nil, fmt.Errorf("writing the panel's settings: %w", err)
 		}
@@ -173,8 +176,8 @@ func Start(ctx context.Context, o Options) (_ *Session, err error) {
 	s.Bus = "unix:path=" + filepath.Join(s.Dir, "bus")
 	s.Env = append(withoutSessionVars(os.Environ()),
 		"DISPLAY="+s.Display, "DBUS_SESSION_BUS_ADDRESS="+s.Bus, "HOME="+filepath.Join(s.Dir, "home"),
-		"XDG_CONFIG_HOME="+filepath.Join(s.Dir, "config"), "XDG_CACHE_HOME="+filepath.Join(s.Dir, "cache"),
-		"XDG_DATA_HOME="+filepath.Join(s.Dir, "data"), "XDG_RUNTIME_DIR="+filepath.Join(s.Dir, "runtime"),
+		"XDG_CONFIG_HOME="+filepath.Join(s.Dir, "home/.config"), "XDG_CACHE_HOME="+filepath.Join(s.Dir, "home/.cache"),
+		"XDG_DATA_HOME="+filepath.Join(s.Dir, "home/.local/share"), "XDG_RUNTIME_DIR="+filepath.Join(s.Dir, "runtime"),
 		"LANG=en_US.UTF-8", "LC_ALL=en_US.UTF-8",
 		// No accessibility bus: GTK would start one that outlives the session.
 		"NO_AT_BRIDGE=1", "GTK_A11Y=none")
