@@ -41,6 +41,18 @@ type ProfileInput struct {
 	// updates"); skills they name become targets.
 	Notes          string
 	MinutesPerWeek float64
+	// AITargets are skills a local model read into the role, goals and
+	// notes (app/personal): extra targets beside the keyword matching,
+	// named as such in reasons. Unknown skill ids are dropped with a
+	// warning.
+	AITargets []AITarget
+}
+
+// AITarget is one skill the model's reading of the profile calls for.
+type AITarget struct {
+	Skill string
+	Level float64 // 1-5
+	Why   string  // the model's one-line reason
 }
 
 // SourceKind says where a target comes from.
@@ -51,6 +63,7 @@ const (
 	FromGoalRole  SourceKind = "goal-role"  // a role the learner aims for
 	FromGoalSkill SourceKind = "goal-skill" // a skill the learner set as a goal
 	FromNotes     SourceKind = "notes"      // named in performance notes
+	FromAI        SourceKind = "ai"         // a local model's reading of the profile (AI-written)
 )
 
 // Source is one reason a skill is a target.
@@ -265,6 +278,19 @@ func BuildProfile(tax *assets.Taxonomy, in ProfileInput) (*Profile, error) {
 		add(hit.Skill, level, Source{Kind: FromNotes, ID: s.ID, Name: s.Name, Quote: quote})
 	}
 
+	for i, at := range in.AITargets {
+		if i >= MaxGoals {
+			w.add("%d AI targets given: only the first %d are used", len(in.AITargets), MaxGoals)
+			break
+		}
+		s, ok := tax.Skill(at.Skill)
+		if !ok {
+			w.add("AI target %s is not a skill of the taxonomy: ignored", short(at.Skill))
+			continue
+		}
+		add(s.ID, at.Level, Source{Kind: FromAI, ID: s.ID, Name: s.Name, Quote: truncate(at.Why, 120)})
+	}
+
 	ratingIDs := sortedKeys(in.SelfRatings)
 	if len(ratingIDs) > MaxSelfRatings {
 		w.add("%d self-ratings given: only the first %d (by id) are read", len(ratingIDs), MaxSelfRatings)
@@ -318,8 +344,10 @@ func sourceRank(k SourceKind) int {
 		return 1
 	case FromNotes:
 		return 2
+	case FromAI:
+		return 3
 	}
-	return 3
+	return 4
 }
 
 // praise words mark a sentence of the notes as a strength, not a target

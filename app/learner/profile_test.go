@@ -90,6 +90,15 @@ func TestBuildProfile(t *testing.T) {
 			wantSource: map[string]SourceKind{"stakeholder-updates": FromNotes, "sql-basics": FromNotes},
 		},
 		{
+			name: "AI targets add skills beside the keyword matching",
+			in: ProfileInput{Role: "team-lead", Notes: "Needs to improve stakeholder updates.",
+				AITargets: []AITarget{{Skill: "sql-basics", Level: 2, Why: "The notes mention reports."}, {Skill: "delegation", Level: 5, Why: "Goals."},
+					{Skill: "moon-landing", Level: 3}}},
+			wantLevels: map[string]float64{"stakeholder-updates": 4, "sql-basics": 2, "delegation": 5},
+			wantSource: map[string]SourceKind{"stakeholder-updates": FromNotes, "sql-basics": FromAI, "delegation": FromAI},
+			wantWarn:   []string{`AI target "moon-landing"`},
+		},
+		{
 			name:     "praise is not a target",
 			in:       ProfileInput{Notes: "Great at presenting."},
 			noTarget: []string{"presenting"},

@@ -60,6 +60,8 @@ func (r *Recommender) targetPhrase(skill, name string) string {
 		return fmt.Sprintf("Because you set %s as a goal", name)
 	case FromNotes:
 		return fmt.Sprintf("Because your notes say “%s”", truncate(src.Quote, 60))
+	case FromAI:
+		return fmt.Sprintf("Because the AI reading of your profile points to %s", name)
 	}
 	return fmt.Sprintf("Because your role is %s", src.Name)
 }

@@ -60,6 +60,10 @@ type Moment struct {
 	Minutes      int       // time available; <= 0 means DefaultMomentMinutes
 	Time         time.Time // now; the zero time disables due dates
 	MeetingTitle string    // an upcoming meeting, if any
+	// MeetingSkills are skill ids the meeting calls for beyond those its
+	// title names (the local model's reading of it); used only with a
+	// MeetingTitle, unknown ids ignored.
+	MeetingSkills []string
 }
 
 // Pick is what to offer and why.
@@ -586,6 +590,13 @@ func (r *Recommender) Next(ctx context.Context, m Moment) (Pick, error) {
 		minutes = DefaultMomentMinutes
 	}
 	r.refresh(m.MeetingTitle)
+	if m.MeetingTitle != "" {
+		for _, id := range m.MeetingSkills {
+			if i, ok := r.skillIdx[id]; ok {
+				r.meeting[i] = true
+			}
+		}
+	}
 	last := int32(-1)
 	if len(r.recent) > 0 {
 		last = r.recent[len(r.recent)-1]

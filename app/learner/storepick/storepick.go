@@ -38,6 +38,9 @@ type Picker struct {
 	// Meeting returns the title of an upcoming meeting, if any; nil means
 	// none. Errors are ignored: a missing calendar must not block learning.
 	Meeting func(ctx context.Context) (string, error)
+	// MeetingSkills are skills the local model read into the meeting's
+	// title (app/personal's cache); they add to the keyword matching.
+	MeetingSkills []string
 	// Assignments lists assigned lessons; nil means none.
 	Assignments []learner.Assignment
 	// Seed fixes the recommender's random source; 0 derives it from the
@@ -78,7 +81,8 @@ func (p Picker) Pick(ctx context.Context) (learner.Pick, error) {
 		return learner.Pick{}, fmt.Errorf("reading the profile: %w", err)
 	}
 	in := learner.ProfileInput{Role: prof.Role, Seniority: prof.Seniority, Goals: prof.Goals, Notes: prof.Notes,
-		MinutesPerWeek: float64(prof.MinutesPerWeek), SelfRatings: map[string]float64{}}
+		MinutesPerWeek: float64(prof.MinutesPerWeek), SelfRatings: map[string]float64{},
+		AITargets: LoadAITargets(ctx, p.Store, prof)}
 	for k, v := range prof.SelfRatings {
 		in.SelfRatings[k] = float64(v)
 	}
@@ -149,6 +153,7 @@ func (p Picker) Pick(ctx context.Context) (learner.Pick, error) {
 	if p.Meeting != nil {
 		if title, err := p.Meeting(ctx); err == nil {
 			m.MeetingTitle = title
+			m.MeetingSkills = p.MeetingSkills
 		}
 	}
 	pk, err := rec.Next(ctx, m)
