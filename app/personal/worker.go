@@ -65,7 +65,7 @@ type Worker struct {
 	Now      func() time.Time
 	Logf     func(format string, args ...any)
 	// Tunables; zero takes the defaults above.
-	Rewrites, MaxMeetings     int
+	Rewrites, MaxMeetings      int
 	RetryAfter, Pause, Recheck time.Duration
 
 	mu     sync.Mutex

@@ -149,7 +149,9 @@ func TestWorkerJobs(t *testing.T) {
 			}
 		}},
 		{name: "bad output ends in no suggestion", answer: func([]string) func(string) string {
-			return func(string) string { return `{"targets":[{"skill":"moon-landing","level":9,"why":"x"}],"skill":"none"}` }
+			return func(string) string {
+				return `{"targets":[{"skill":"moon-landing","level":9,"why":"x"}],"skill":"none"}`
+			}
 		}, check: func(t *testing.T, r *rig, s *standIn) {
 			eventually(t, "every job failed", func() bool { return r.worker.Stats().Failed >= 2+DefaultRewrites })
 			if _, ok := r.aiTargets(t); ok {
