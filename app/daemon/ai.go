@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tidbit-learn/tidbit/app/aiquiz"
+	"github.com/tidbit-learn/tidbit/app/personal"
 	"github.com/tidbit-learn/tidbit/app/settings"
 	"github.com/tidbit-learn/tidbit/llm"
 )
@@ -15,15 +16,21 @@ import (
 // aiWork prepares AI-written quizzes ahead of time on the local model
 // server, only while the user is idle (the scheduler's OnIdle), one
 // request at a time, each cancelled the moment the user is active again
-// (llm.Queue). Pop-ups never wait for it: windows read what the store has.
+// (llm.Queue). Beside it the personalisation worker (app/personal) reads
+// the profile, today's meetings and the likely next lessons; both hold one
+// model slot per request, so the server never runs two of them at once,
+// and both stop the moment the user is back. Pop-ups never wait for them:
+// windows read what the store has.
 type aiWork struct {
-	mu       sync.Mutex
-	cancel   context.CancelFunc
-	activity chan bool
-	queue    *llm.Queue
-	probed   time.Time
-	running  bool
-	idle     bool // the user's state as last told
+	mu        sync.Mutex
+	cancel    context.CancelFunc
+	activity  chan bool
+	pactivity chan bool // the personalisation worker's copy of activity
+	queue     *llm.Queue
+	personal  *personal.Worker
+	probed    time.Time
+	running   bool
+	idle      bool // the user's state as last told
 }
 
 // probeEvery spaces the checks for a model server that was not running.
@@ -69,13 +76,25 @@ func (d *Daemon) startAI(set settings.Settings) {
 	}
 	adapter := aiquiz.New(d.app.Store)
 	qctx, qcancel := context.WithCancel(d.schedCtx)
+	qm := maker(base, model)
+	slot := personal.NewSlot()
 	w.mu.Lock()
-	w.activity = make(chan bool, 1)
-	q := &llm.Queue{Maker: maker(base, model), Model: model, Cache: adapter, Store: adapter,
+	w.activity, w.pactivity = make(chan bool, 1), make(chan bool, 1)
+	q := &llm.Queue{Maker: slot.Maker(qm), Model: model, Cache: adapter, Store: adapter,
 		Activity: w.activity, Idle: w.idle, Now: d.Now}
-	w.cancel, w.queue, w.running = qcancel, q, true
+	var pw *personal.Worker
+	// The maker is also the personalisation model when it can be (the
+	// real llm.Generator is both).
+	if pm, ok := qm.(personal.Model); ok {
+		pw = &personal.Worker{Store: d.app.Store, Taxonomy: d.app.Taxonomy, Model: pm, ModelName: model, Slot: slot,
+			Activity: w.pactivity, Idle: w.idle, AILessons: set.AILessons, Meetings: d.meetingTitles, Now: d.Now, Logf: d.logf}
+	}
+	w.cancel, w.queue, w.personal, w.running = qcancel, q, pw, true
 	w.mu.Unlock()
 	go q.Run(qctx)
+	if pw != nil {
+		go pw.Run(qctx)
+	}
 	go func() {
 		lessons, err := adapter.Wanted(qctx)
 		if err != nil {
@@ -92,7 +111,7 @@ func (d *Daemon) aiIdle(idle bool) {
 	w := &d.ai
 	w.mu.Lock()
 	w.idle = idle
-	running, ch := w.running, w.activity
+	running, chans := w.running, []chan bool{w.activity, w.pactivity}
 	w.mu.Unlock()
 	if !running {
 		if idle {
@@ -103,14 +122,16 @@ func (d *Daemon) aiIdle(idle bool) {
 		}
 		return
 	}
-	// The queue wants "active"; keep only the newest state.
-	select {
-	case <-ch:
-	default:
-	}
-	select {
-	case ch <- !idle:
-	default:
+	// The queue and the worker want "active"; keep only the newest state.
+	for _, ch := range chans {
+		select {
+		case <-ch:
+		default:
+		}
+		select {
+		case ch <- !idle:
+		default:
+		}
 	}
 }
 
@@ -121,7 +142,7 @@ func (d *Daemon) stopAI() {
 	if w.cancel != nil {
 		w.cancel()
 	}
-	w.running, w.cancel, w.queue = false, nil, nil
+	w.running, w.cancel, w.queue, w.personal = false, nil, nil, nil
 	w.probed = time.Time{}
 }
 
@@ -134,4 +155,34 @@ func (d *Daemon) AIStats() llm.QueueStats {
 		return llm.QueueStats{}
 	}
 	return w.queue.Stats()
+}
+
+// PersonalStats is what the personalisation worker has done (zero when
+// it is off).
+func (d *Daemon) PersonalStats() personal.Stats {
+	w := &d.ai
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.personal == nil {
+		return personal.Stats{}
+	}
+	return w.personal.Stats()
+}
+
+// meetingTitles are the titles of the meetings still ahead today, soonest
+// first (the scheduler's agenda): the worker reads them into skills on a
+// model server on this machine only.
+func (d *Daemon) meetingTitles() []string {
+	s := d.scheduler()
+	if s == nil {
+		return nil
+	}
+	now := d.Now()
+	var out []string
+	for _, m := range s.Agenda() {
+		if m.Meeting != "" && !m.MeetingAt.Before(now) {
+			out = append(out, m.Meeting)
+		}
+	}
+	return out
 }

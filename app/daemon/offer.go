@@ -16,6 +16,7 @@ import (
 	"github.com/tidbit-learn/tidbit/app/ipc"
 	"github.com/tidbit-learn/tidbit/app/learner"
 	"github.com/tidbit-learn/tidbit/app/learner/storepick"
+	"github.com/tidbit-learn/tidbit/app/personal"
 	"github.com/tidbit-learn/tidbit/app/settings"
 	"github.com/tidbit-learn/tidbit/app/store"
 	"github.com/tidbit-learn/tidbit/app/tray"
@@ -81,6 +82,16 @@ func (d *Daemon) pick(ctx context.Context, m moments.Moment) (Offered, error) {
 	p := storepick.Picker{Store: a.Store, Taxonomy: a.Taxonomy, Minutes: m.Minutes, Now: d.Now, Assignments: assigned}
 	if m.Meeting != "" {
 		p.Meeting = func(context.Context) (string, error) { return m.Meeting, nil }
+		// A skill the local model read into this title earlier (never
+		// asked now: a pick does not wait for the model).
+		d.mu.Lock()
+		set := d.set
+		d.mu.Unlock()
+		if !set.NoAI {
+			if skill, ok := personal.MeetingHint(ctx, a.Store, personal.ModelName(set), m.Meeting); ok {
+				p.MeetingSkills = []string{skill}
+			}
+		}
 	}
 	pk, err := p.Pick(ctx)
 	if err != nil {
