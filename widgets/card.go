@@ -35,6 +35,10 @@ type Lesson struct {
 	Meta    string // e.g. skill names and kind; may be empty
 	Why     string // the one-line reason it was picked; may be empty
 	Body    string // Markdown
+	// RewriteLabel, when set, says the body also holds the lesson's
+	// example retold for the learner's role by a local model, under this
+	// label, beside the original (app/personal).
+	RewriteLabel string
 }
 
 // Reflection is a soft-skill prompt with a model answer.
@@ -42,6 +46,22 @@ type Reflection struct {
 	Prompt      string
 	ModelAnswer string // Markdown
 	Rubric      []string
+}
+
+// Feedback is a local model's feedback on a reflection answer, one
+// verdict per rubric criterion; always shown labelled AI-written.
+type Feedback struct {
+	Criteria []CriterionFeedback
+	Summary  string
+	// Note is a short provenance line ("llama3.2:3b"); may be empty.
+	Note string
+}
+
+// CriterionFeedback is the verdict on one rubric criterion.
+type CriterionFeedback struct {
+	Criterion string
+	Met       bool
+	Comment   string
 }
 
 // KeyHandler is a card that acts on typed keys. HandleKey reports whether

@@ -37,6 +37,11 @@ func NewLessonCard(l Lesson, act LessonActions) *LessonCard {
 	if l.Why != "" {
 		head.Add(wrapped("Why this: " + l.Why))
 	}
+	if l.RewriteLabel != "" {
+		note := wrapped(l.RewriteLabel + " below the original.")
+		note.Importance = widget.LowImportance
+		head.Add(note)
+	}
 	body := widget.NewRichTextFromMarkdown(l.Body)
 	body.Wrapping = fyne.TextWrapWord
 	c.Done = widget.NewButton("Done (Enter)", func() { call(c.act.OnDone) })

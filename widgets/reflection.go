@@ -27,6 +27,11 @@ type ReflectionCard struct {
 	r        Reflection
 	act      ReflectionActions
 	answered bool
+	text     string // the answer, once submitted
+	// fbPending and fb are the state of the AI feedback on the answer
+	// (set from the window process's background request).
+	fbPending bool
+	fb        *Feedback
 
 	Entry        *AnswerEntry
 	Submit, Skip *widget.Button
@@ -99,11 +104,12 @@ func (c *ReflectionCard) skip() {
 }
 
 func (c *ReflectionCard) showModel(text string) {
-	c.answered = true
+	c.answered, c.text = true, text
 	box := container.NewVBox()
 	if text != "" {
 		box.Add(title("You wrote"))
 		box.Add(wrapped(text))
+		c.addFeedback(box)
 	}
 	box.Add(title("A model answer"))
 	model := widget.NewRichTextFromMarkdown(c.r.ModelAnswer)
@@ -132,4 +138,54 @@ func (c *ReflectionCard) HandleKey(ev *fyne.KeyEvent) bool {
 		return false
 	}
 	return true
+}
+
+// FeedbackPending says AI feedback on the answer has been asked for; the
+// card says so under the answer until ShowFeedback. Call it on the UI
+// thread, before or after the answer is submitted.
+func (c *ReflectionCard) FeedbackPending() {
+	c.fbPending, c.fb = true, nil
+	c.renderFeedback()
+}
+
+// ShowFeedback shows a local model's feedback under the answer, labelled
+// AI-written; nil (no model, no usable answer, too slow) removes the
+// pending line and leaves the authored model answer alone. Call it on the
+// UI thread.
+func (c *ReflectionCard) ShowFeedback(f *Feedback) {
+	c.fbPending, c.fb = false, f
+	c.renderFeedback()
+}
+
+// renderFeedback shows the new feedback state: the answered view is
+// built again (the layout then fits what it holds).
+func (c *ReflectionCard) renderFeedback() {
+	if c.answered {
+		c.showModel(c.text)
+	}
+}
+
+func (c *ReflectionCard) addFeedback(box *fyne.Container) {
+	switch {
+	case c.fb != nil:
+		head := "Feedback on your answer (AI-written)"
+		if c.fb.Note != "" {
+			head += " · " + c.fb.Note
+		}
+		box.Add(title(head))
+		for _, cf := range c.fb.Criteria {
+			mark := "✗ Not yet: "
+			if cf.Met {
+				mark = "✓ Met: "
+			}
+			box.Add(wrapped(mark + cf.Criterion + " — " + cf.Comment))
+		}
+		if c.fb.Summary != "" {
+			box.Add(wrapped(c.fb.Summary))
+		}
+	case c.fbPending:
+		l := wrapped("Asking the local model for feedback on your answer (AI-written)…")
+		l.Importance = widget.LowImportance
+		box.Add(l)
+	}
 }
