@@ -97,7 +97,19 @@ type Options struct {
 	// OnOutcome receives what became of the window, once, on the UI
 	// thread, after the attempt's end was queued.
 	OnOutcome func(ipc.Outcome)
+	// RewriteLabel says the item's body also holds its example retold for
+	// the learner's role under this label (app/personal, read from the
+	// store when the window opened); the lesson card says so.
+	RewriteLabel string
+	// Feedback, when set, asks a local model for feedback on a reflection
+	// answer. It runs off the UI goroutine within FeedbackTimeout; what it
+	// returns is shown labelled AI-written, and nil or an error leaves the
+	// authored model answer alone.
+	Feedback func(ctx context.Context, answer string) (*widgets.Feedback, error)
 }
+
+// FeedbackTimeout bounds the wait for AI feedback on a reflection answer.
+var FeedbackTimeout = 90 * time.Second
 
 // Shower shows a window that has not been shown yet; popup asks for the
 // focus-safe pop-up, and touched (if not nil) is to be called on the UI
@@ -198,7 +210,7 @@ func (c *clickCatcher) CreateRenderer() fyne.WidgetRenderer {
 
 func (w *Window) showLesson() {
 	c := widgets.NewLessonCard(widgets.Lesson{Title: w.item.Title, Minutes: w.item.Minutes, Meta: w.item.Meta,
-		Why: w.item.Why, Body: w.item.Body}, widgets.LessonActions{
+		Why: w.item.Why, Body: w.item.Body, RewriteLabel: w.opts.RewriteLabel}, widgets.LessonActions{
 		OnDone:     func() { w.Touch(); w.afterLesson() },
 		OnLater:    func() { w.finish(lessonflow.Later, ipc.Later) },
 		OnNotForMe: func() { w.finish(lessonflow.NotForMe, ipc.NotForMe) },
@@ -258,10 +270,12 @@ func (w *Window) afterQuiz(correct, answered int) {
 		return
 	}
 	r := w.item.Reflection
-	c := widgets.NewReflectionCard(widgets.Reflection{Prompt: r.Prompt, ModelAnswer: r.ModelAnswer, Rubric: r.Rubric},
+	var c *widgets.ReflectionCard
+	c = widgets.NewReflectionCard(widgets.Reflection{Prompt: r.Prompt, ModelAnswer: r.ModelAnswer, Rubric: r.Rubric},
 		widgets.ReflectionActions{
 			OnSubmit: func(text string) {
 				w.opts.Writer.Do(func(ctx context.Context) error { return w.run.Reflect(ctx, text) }, w.onError)
+				w.askFeedback(c, text)
 			},
 			OnDone: func() { w.finish(lessonflow.Completed, ipc.Done) },
 			// The quiz is done: leaving the reflection still completes the lesson.
@@ -270,6 +284,28 @@ func (w *Window) afterQuiz(correct, answered int) {
 	w.set(c, c)
 	w.Canvas().Focus(c.Entry)
 }
+
+// askFeedback asks for AI feedback on a reflection answer in the
+// background and shows it on c when it comes (on the UI thread).
+func (w *Window) askFeedback(c *widgets.ReflectionCard, text string) {
+	if w.opts.Feedback == nil {
+		return
+	}
+	c.FeedbackPending()
+	ask := w.opts.Feedback
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), FeedbackTimeout)
+		defer cancel()
+		fb, err := ask(ctx, text)
+		if err != nil {
+			fb = nil
+		}
+		uiDo(func() { c.ShowFeedback(fb) })
+	}()
+}
+
+// uiDo runs f on the UI thread; tests run it on theirs.
+var uiDo = fyne.Do
 
 // dismiss is Escape or the window's close button (outcome ipc.Dismiss):
 // the item is held for later when nothing was answered yet, else the
