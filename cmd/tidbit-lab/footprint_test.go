@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -110,6 +111,9 @@ func TestFootprintTable(t *testing.T) {
 }
 
 func TestFootprintFlags(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("footprint runs on Linux only")
+	}
 	for _, tc := range []struct {
 		name string
 		args []string
