@@ -172,6 +172,18 @@ func MeetingHint(ctx context.Context, st *store.Store, model, title string) (str
 	return e.Meeting.SkillID, true
 }
 
+// RoleText is the learner's role as the model reads it and rewrites are
+// keyed by: a taxonomy role's name for its id, else the learner's words.
+func RoleText(tax *assets.Taxonomy, role string) string {
+	role = strings.TrimSpace(role)
+	if tax != nil {
+		if r, ok := tax.Role(role); ok {
+			return r.Name
+		}
+	}
+	return role
+}
+
 // SkillRefs are the taxonomy's skills as offered to the model (at most
 // 500, the most one request takes).
 func SkillRefs(tax *assets.Taxonomy) []llm.SkillRef {

@@ -363,12 +363,9 @@ func (w *Worker) targets(ctx context.Context, prof store.Profile) (*learner.Prof
 // (b) The examples of the likely next lessons retold for the role: lessons
 // not done yet, those on a target skill first, easiest first.
 func (w *Worker) rewriteJob(ctx context.Context, prof store.Profile, built *learner.Profile, lib []store.LessonSummary) (job, bool, error) {
-	role := strings.TrimSpace(prof.Role)
+	role := RoleText(w.Taxonomy, prof.Role)
 	if role == "" {
 		return job{}, false, nil
-	}
-	if r, ok := w.Taxonomy.Role(role); ok {
-		role = r.Name // a taxonomy id reads better as its name
 	}
 	var cands []store.LessonSummary
 	for _, l := range lib {

@@ -100,6 +100,7 @@ func openLesson(ctx context.Context, fa fyne.App, p *Process, cfg Config) error 
 		moment := cfg.Moment
 		opts.OnOutcome = func(o ipc.Outcome) { p.report(moment, o) }
 	}
+	p.personalise(ctx, run, &opts)
 	p.Linger.Opened()
 	win := lessonwin.Show(fa, run.Item, run, opts)
 	p.mu.Lock()
