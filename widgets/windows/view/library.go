@@ -59,6 +59,11 @@ func NewLibrary(lessons []store.LessonSummary, tax *assets.Taxonomy) []LibraryRo
 		if l.Minutes > 0 {
 			meta = append(meta, fmt.Sprintf("%d min", l.Minutes))
 		}
+		if l.AIWritten {
+			// Written by the local model for a skill the library lacked.
+			meta = append(meta, "AI-written")
+			hay = append(hay, "AI-written")
+		}
 		r.Meta = strings.Join(meta, " · ")
 		switch {
 		case l.Completed == 1:
