@@ -138,7 +138,7 @@ func (w *Worker) Run(ctx context.Context) {
 	for {
 		if idle && wait == nil {
 			j, ok, err := w.next(ctx)
-			if err != nil {
+			if err != nil && ctx.Err() == nil {
 				w.logf("personalisation: %v", err)
 			}
 			switch {
