@@ -26,6 +26,9 @@ const (
 	DefaultPause      = time.Minute     // after a server fault
 	DefaultRecheck    = 5 * time.Minute // between looks for work when there was none
 	candidateLessons  = 24              // lessons read to find examples to rewrite
+	// AILessonEvery spaces AI-written lessons: at most one a day, so the
+	// library grows at the learner's pace, not the model's.
+	AILessonEvery = 24 * time.Hour
 )
 
 // Stats counts what a Worker did.
@@ -266,7 +269,7 @@ func (w *Worker) next(ctx context.Context) (job, bool, error) {
 	if j, ok, err := w.rewriteJob(ctx, prof, built, lib); ok || err != nil {
 		return j, ok, err
 	}
-	if w.AILessons {
+	if w.AILessons && w.lessonDue(ctx) {
 		if j, ok := w.lessonJob(built, lib, skills); ok {
 			return j, true, nil
 		}
@@ -416,6 +419,20 @@ func (w *Worker) rewriteJob(ctx context.Context, prof store.Profile, built *lear
 		}}, true, nil
 	}
 	return job{}, false, nil
+}
+
+// lessonDue reports whether the last AI-written lesson is AILessonEvery old.
+func (w *Worker) lessonDue(ctx context.Context) bool {
+	infos, err := w.Store.AILessons(ctx)
+	if err != nil {
+		return false
+	}
+	for _, i := range infos {
+		if w.now().Sub(i.SavedAt) < AILessonEvery {
+			return false
+		}
+	}
+	return true
 }
 
 // (d) A micro-lesson for the gap skill with the highest target that no
