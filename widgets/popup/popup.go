@@ -136,39 +136,45 @@ func (s *Shower) Show(w fyne.Window, popup bool, touched func()) {
 	// The X window exists only inside w.Show, which maps it at once; the
 	// probe's MinSize runs in between (Fyne sizes the new window to its
 	// content before mapping it), which is the one moment to prepare it.
-	p := &probe{s: s, w: w}
+	p := &probe{s: s, w: w, touched: touched}
 	p.ExtendBaseWidget(p)
 	w.SetContent(container.NewStack(w.Content(), p))
 	s.withHints(false, true, w.Show)
+	if p.prepared {
+		return // the probe started finish
+	}
 	id := xid(w)
 	if id == 0 {
 		return
 	}
-	if !p.prepared {
-		// The probe did not run (another Fyne version): prime the window
-		// instead, so the window manager's next map sees user time 0.
-		// The first map may take the focus for an instant.
-		if err := s.x.UserTimeZero(id); err == nil {
-			w.Hide()
-			s.withHints(false, true, w.Show)
-		}
+	// The probe did not run (another Fyne version): prime the window
+	// instead, so the window manager's next map sees user time 0. The
+	// first map may take the focus for an instant.
+	if err := s.x.UserTimeZero(id); err == nil {
+		w.Hide()
+		s.withHints(false, true, w.Show)
 	}
-	go func() {
-		_, err := s.x.AfterMap(id, Margin, 500*time.Millisecond)
-		if err != nil {
+	go s.finish(id, p.touched)
+}
+
+// finish places the mapped pop-up and watches for its first focus. It
+// runs on its own goroutine from the moment the window is prepared:
+// Fyne's Show returns only after the first frame is drawn, which takes a
+// while on a software renderer, and the pop-up should be in place before.
+func (s *Shower) finish(id xproto.Window, touched func()) {
+	if touched != nil {
+		if err := s.x.OnFocusIn(id, func() { fyne.Do(touched) }); err != nil {
 			fmt.Fprintf(s.log, "tidbit-ui: pop-up: %v\n", err)
 		}
-		if e, ok := s.x.FrameExtents(id); ok {
-			s.mu.Lock()
-			s.extents = e
-			s.mu.Unlock()
-		}
-		if touched != nil {
-			if err := s.x.OnFocusIn(id, func() { fyne.Do(touched) }); err != nil {
-				fmt.Fprintf(s.log, "tidbit-ui: pop-up: %v\n", err)
-			}
-		}
-	}()
+	}
+	if _, err := s.x.AfterMap(id, Margin, 5*time.Second); err != nil {
+		fmt.Fprintf(s.log, "tidbit-ui: pop-up: %v\n", err)
+	}
+	if e, ok := s.x.FrameExtents(id); ok {
+		s.mu.Lock()
+		s.extents = e
+		s.mu.Unlock()
+	}
 }
 
 // withHints runs show (which creates the window) with the given hints,
@@ -197,6 +203,11 @@ func (s *Shower) prepare(id xproto.Window) error {
 	s.mu.Lock()
 	e := s.extents
 	s.mu.Unlock()
+	if e == (Extents{}) {
+		// The first pop-up of the process: ask the window manager, so the
+		// window maps where it stays (no jump after mapping).
+		e, _ = s.x.RequestFrameExtents(id, 100*time.Millisecond)
+	}
 	px, py := Corner(wa, g.W, g.H, e, Margin)
 	return s.x.BeforeMap(id, px, py)
 }
@@ -222,6 +233,7 @@ type probe struct {
 	widget.BaseWidget
 	s        *Shower
 	w        fyne.Window
+	touched  func()
 	prepared bool
 	tried    bool
 }
@@ -234,6 +246,7 @@ func (p *probe) MinSize() fyne.Size {
 				fmt.Fprintf(p.s.log, "tidbit-ui: pop-up: %v\n", err)
 			} else {
 				p.prepared = true
+				go p.s.finish(id, p.touched)
 			}
 		}
 	}

@@ -53,7 +53,8 @@ type X struct {
 var atomNames = []string{
 	"_NET_WORKAREA", "_NET_CURRENT_DESKTOP", "_NET_WM_USER_TIME", "_NET_WM_STATE",
 	"_NET_WM_STATE_ABOVE", "_NET_WM_STATE_SKIP_TASKBAR", "_NET_WM_STATE_SKIP_PAGER",
-	"_NET_FRAME_EXTENTS", "_NET_MOVERESIZE_WINDOW", "_NET_SUPPORTING_WM_CHECK", "_NET_ACTIVE_WINDOW",
+	"_NET_FRAME_EXTENTS", "_NET_REQUEST_FRAME_EXTENTS", "_NET_MOVERESIZE_WINDOW", "_NET_SUPPORTING_WM_CHECK",
+	"_NET_ACTIVE_WINDOW",
 }
 
 // Dial connects to display ("" means $DISPLAY).
@@ -148,6 +149,24 @@ func (x *X) FrameExtents(win xproto.Window) (Extents, bool) {
 		return Extents{}, false
 	}
 	return Extents{int(v[0]), int(v[1]), int(v[2]), int(v[3])}, true
+}
+
+// RequestFrameExtents asks the window manager what frame it will put
+// around the not yet mapped win (EWMH _NET_REQUEST_FRAME_EXTENTS) and
+// waits up to wait for the answer; false when none came.
+func (x *X) RequestFrameExtents(win xproto.Window, wait time.Duration) (Extents, bool) {
+	if e, ok := x.FrameExtents(win); ok {
+		return e, true
+	}
+	if !x.HasWM() || x.clientMessage(win, x.atoms["_NET_REQUEST_FRAME_EXTENTS"]) != nil {
+		return Extents{}, false
+	}
+	for deadline := time.Now().Add(wait); time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
+		if e, ok := x.FrameExtents(win); ok {
+			return e, true
+		}
+	}
+	return Extents{}, false
 }
 
 // Geometry is win's client area in root coordinates.
@@ -249,16 +268,27 @@ func (x *X) clientMessage(win xproto.Window, typ xproto.Atom, data ...uint32) er
 		xproto.EventMaskSubstructureRedirect|xproto.EventMaskSubstructureNotify, string(ev.Bytes())).Check()
 }
 
-// AfterMap finishes a mapped pop-up: it waits (up to wait) for the window
-// manager to frame it, moves it so the frame sits margin pixels inside
+// AfterMap finishes a pop-up: it waits (up to wait) for it to be mapped
+// and framed by the window manager, moves it so the frame sits margin pixels inside
 // the work area's bottom-right corner, and asks for the pop-up states
 // (EWMH _NET_WM_STATE messages; a window manager may have dropped the
 // property set before mapping). It returns where the client area is.
 func (x *X) AfterMap(win xproto.Window, margin int, wait time.Duration) (Rect, error) {
 	wm := x.HasWM()
+	deadline := time.Now().Add(wait)
+	for time.Now().Before(deadline) {
+		at, err := xproto.GetWindowAttributes(x.conn, win).Reply()
+		if err != nil {
+			return Rect{}, fmt.Errorf("reading window %#x: %w", win, err)
+		}
+		if at.MapState == xproto.MapStateViewable {
+			break
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 	ext, ok := x.FrameExtents(win)
-	for deadline := time.Now().Add(wait); wm && !ok && time.Now().Before(deadline); {
-		time.Sleep(5 * time.Millisecond)
+	for wm && !ok && time.Now().Before(deadline) {
+		time.Sleep(2 * time.Millisecond)
 		ext, ok = x.FrameExtents(win)
 	}
 	wa, err := x.WorkArea()

@@ -66,16 +66,19 @@ type Config struct {
 	Moment  string // scheduler moment ID; its outcome goes to tray.sock
 	Why     string // the recommender's reason, shown on the lesson card
 	Minutes int    // the time the moment offers; 0: no limit
+	// HideAfter overrides settings.PopupHide for this pop-up; 0 keeps it.
+	HideAfter time.Duration
 }
 
 const usage = `usage: tidbit-ui WINDOW [--data-dir DIR] [--linger 2m]
-       tidbit-ui lesson [--lesson ID] [--popup] [--moment ID] [--why TEXT] [--minutes N]
+       tidbit-ui lesson [--lesson ID] [--popup [--hide-after D]] [--moment ID] [--why TEXT] [--minutes N]
 
 WINDOW is one of: lesson, progress, profile, library, settings, onboarding.
 lesson shows the next lesson picked for you (or --lesson ID) in a small
 window, then its quiz; every answer is saved as you give it. --popup shows
 it as an offer that does not take the keyboard focus, in the corner of the
-screen, hiding itself when left untouched; --moment names the scheduler
+screen, hiding itself when left untouched (after the pop-up time in
+Settings, or --hide-after); --moment names the scheduler
 moment it was offered for, --why the reason it was picked, --minutes the
 time there is for it. The process exits --linger after its last window
 closes; while it runs, a second tidbit-ui opens its window in it.`
@@ -102,6 +105,7 @@ func ParseArgs(args []string) (Config, error) {
 	fs.StringVar(&cfg.Moment, "moment", "", "the scheduler moment the lesson is offered for")
 	fs.StringVar(&cfg.Why, "why", "", "why this lesson was picked")
 	fs.IntVar(&cfg.Minutes, "minutes", 0, "minutes the moment offers (0: no limit)")
+	fs.DurationVar(&cfg.HideAfter, "hide-after", 0, "an untouched pop-up hides after this long (default: Settings)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return Config{}, fmt.Errorf("%v\n%s", err, usage)
 	}
@@ -113,6 +117,9 @@ func ParseArgs(args []string) (Config, error) {
 	}
 	if cfg.Command != "lesson" && (cfg.Popup || cfg.Moment != "" || cfg.Why != "" || cfg.Minutes != 0) {
 		return Config{}, fmt.Errorf("--popup, --moment, --why and --minutes are for the lesson window only\n%s", usage)
+	}
+	if cfg.HideAfter != 0 && (!cfg.Popup || cfg.HideAfter < 0) {
+		return Config{}, fmt.Errorf("--hide-after wants --popup and a positive duration\n%s", usage)
 	}
 	if cfg.Minutes < 0 || cfg.Minutes > 24*60 {
 		return Config{}, fmt.Errorf("--minutes %d: want 0 (no limit) to 1440\n%s", cfg.Minutes, usage)
@@ -210,15 +217,16 @@ func Start(ctx context.Context, fa fyne.App, cfg Config, d Deps, quit func()) (*
 	pr.Writer = lessonwin.NewWriter(context.WithoutCancel(ctx))
 	pr.Linger = lessonwin.NewLinger(cfg.Linger, quit)
 	pr.startTheme(ctx, fa)
-	if err := pr.Open(ctx, fa, cfg); err != nil {
-		pr.Close()
-		return nil, err
-	}
-	// Warm from here on. A failure only costs the warm path: the resident
-	// then starts another process, which hands over or reports busy.
+	// Warm from here on: requests that come while the first window is
+	// being shown wait for the UI loop. A failure only costs the warm
+	// path: the resident then starts another process, which reports busy.
 	pr.server, err = instance.Listen(ipc.UISocket(p.Data), pr.handle)
 	if err != nil {
 		fmt.Fprintf(d.Stderr, "tidbit-ui: not warm: %v\n", err)
+	}
+	if err := pr.Open(ctx, fa, cfg); err != nil {
+		pr.Close()
+		return nil, err
 	}
 	return pr, nil
 }
@@ -319,8 +327,12 @@ func (p *Process) stderr() io.Writer {
 	return os.Stderr
 }
 
-// popupHide is how long an untouched pop-up stays.
-func (p *Process) popupHide(ctx context.Context) time.Duration {
+// popupHide is how long an untouched pop-up stays: --hide-after, else
+// Deps.PopupHide, else the user's setting.
+func (p *Process) popupHide(ctx context.Context, cfg Config) time.Duration {
+	if cfg.HideAfter > 0 {
+		return cfg.HideAfter
+	}
 	if p.deps.PopupHide > 0 {
 		return p.deps.PopupHide
 	}

@@ -60,6 +60,9 @@ func TestParseArgs(t *testing.T) {
 		{"negative minutes", []string{"lesson", "--minutes", "-1"}, Config{}, "want 0 (no limit) to 1440"},
 		{"minutes not a number", []string{"lesson", "--minutes", "five"}, Config{}, "invalid value"},
 		{"pop-up of another window", []string{"progress", "--popup"}, Config{}, "lesson window only"},
+		{"hide after", []string{"lesson", "--popup", "--hide-after", "2s"}, Config{Command: "lesson", Linger: DefaultLinger, Popup: true, HideAfter: 2 * time.Second}, ""},
+		{"hide after without pop-up", []string{"lesson", "--hide-after", "2s"}, Config{}, "wants --popup"},
+		{"hide after negative", []string{"lesson", "--popup", "--hide-after", "-2s"}, Config{}, "wants --popup"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -88,7 +91,7 @@ func FuzzParseArgs(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if !isWindow(cfg.Command) || cfg.Linger < 0 || cfg.Minutes < 0 || len(cfg.Why) > MaxWhy {
+		if !isWindow(cfg.Command) || cfg.Linger < 0 || cfg.Minutes < 0 || len(cfg.Why) > MaxWhy || cfg.HideAfter < 0 {
 			t.Fatalf("accepted %q as %+v", s, cfg)
 		}
 		if cfg.Moment != "" {

@@ -94,7 +94,7 @@ func openLesson(ctx context.Context, fa fyne.App, p *Process, cfg Config) error 
 	}
 	opts := lessonwin.Options{Writer: p.Writer, OnClosed: p.Linger.Closed, Popup: cfg.Popup, Show: p.deps.Show}
 	if cfg.Popup {
-		opts.HideAfter = p.popupHide(ctx)
+		opts.HideAfter = p.popupHide(ctx, cfg)
 	}
 	if cfg.Moment != "" {
 		moment := cfg.Moment
