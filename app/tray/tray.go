@@ -78,8 +78,12 @@ type Deps struct {
 	// handover socket (app/paths: Lock("tray"), Data/tray.sock).
 	LockPath, SocketPath string
 	Now                  func() time.Time // nil: time.Now
-	Refresh              time.Duration    // how often Status is read; 0: a minute
-	Log                  io.Writer        // nil: discard
+	// Refresh is how often Status is read besides after actions, socket
+	// commands and at midnight; 0: 15 minutes. Each read wakes the process
+	// (a few SQLite reads), so it is long: the window process asks for a
+	// refresh over the socket when something changed.
+	Refresh time.Duration
+	Log     io.Writer // nil: discard
 	// Init runs once the lock is held, before the icon appears (open the
 	// store here: a second start hands over without touching it).
 	Init func(ctx context.Context) error
@@ -128,7 +132,7 @@ func Run(ctx context.Context, d Deps) error {
 		d.Now = time.Now
 	}
 	if d.Refresh <= 0 {
-		d.Refresh = time.Minute
+		d.Refresh = 15 * time.Minute
 	}
 	if d.Log == nil {
 		d.Log = io.Discard
@@ -194,6 +198,9 @@ func (t *Tray) handle(cmd string) error {
 	case "quit":
 		t.Quit()
 		return nil
+	case "refresh": // the window process changed something
+		t.kick()
+		return nil
 	}
 	if t.d.Handle != nil {
 		err := t.d.Handle(cmd)
@@ -206,8 +213,9 @@ func (t *Tray) handle(cmd string) error {
 // Quit ends Run.
 func (t *Tray) Quit() { t.once.Do(func() { close(t.quit) }) }
 
-// loop sleeps until ctx ends, Quit, the refresh tick or a snooze or pause
-// running out; it wakes no more often than that.
+// loop sleeps until ctx ends, Quit, the refresh tick, midnight (today's
+// count starts again) or a snooze or pause running out; it wakes no more
+// often than that.
 func (t *Tray) loop(ctx context.Context) error {
 	tick := time.NewTicker(t.d.Refresh)
 	defer tick.Stop()
@@ -221,6 +229,7 @@ func (t *Tray) loop(ctx context.Context) error {
 			timer = time.NewTimer(next.Sub(t.d.Now()))
 			expire = timer.C
 		}
+		midnight := time.NewTimer(nextMidnight(t.d.Now()).Sub(t.d.Now()) + time.Second)
 		select {
 		case <-ctx.Done():
 			return nil
@@ -232,7 +241,10 @@ func (t *Tray) loop(ctx context.Context) error {
 			t.show()
 		case <-t.poke:
 			t.refresh(ctx)
+		case <-midnight.C:
+			t.refresh(ctx)
 		}
+		midnight.Stop()
 		if timer != nil {
 			timer.Stop()
 		}

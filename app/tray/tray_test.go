@@ -252,7 +252,8 @@ func TestTraySchedulerHooks(t *testing.T) {
 			mu.Unlock()
 		},
 	}
-	d.Status = func(context.Context) (Status, error) { mu.Lock(); defer mu.Unlock(); return status, nil }
+	reads := 0
+	d.Status = func(context.Context) (Status, error) { mu.Lock(); defer mu.Unlock(); reads++; return status, nil }
 	d.Handle = func(cmd string) error {
 		if cmd == "moment x done" {
 			record(cmd)
@@ -286,6 +287,16 @@ func TestTraySchedulerHooks(t *testing.T) {
 	if err := instanceAsk(d.SocketPath, "bogus"); err == nil || !strings.Contains(err.Error(), "no such command") {
 		t.Fatalf("unknown command answered %v", err)
 	}
+	// The window process asks for a refresh when it changed something.
+	eventually(t, "the reads settling", func() bool { mu.Lock(); defer mu.Unlock(); return reads > 0 })
+	time.Sleep(50 * time.Millisecond)
+	mu.Lock()
+	before := reads
+	mu.Unlock()
+	if err := instanceAsk(d.SocketPath, "refresh"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "a status read after refresh", func() bool { mu.Lock(); defer mu.Unlock(); return reads > before })
 	mu.Lock()
 	got := strings.Join(calls, "|")
 	mu.Unlock()
