@@ -18,18 +18,19 @@ import (
 	"github.com/tidbit-learn/tidbit/llm"
 )
 
-// fakeMaker writes verified quizzes, one request at a time; while block is
-// set it holds each request until its context is cancelled.
+// fakeMaker writes verified quizzes, one request at a time; once it has
+// made blockAfter of them (0: never) it holds each further request until
+// its context is cancelled.
 type fakeMaker struct {
-	mu        sync.Mutex
-	made      int
-	cancelled int
-	block     bool
+	mu         sync.Mutex
+	made       int
+	cancelled  int
+	blockAfter int
 }
 
 func (m *fakeMaker) Quiz(ctx context.Context, l llm.Lesson) (llm.Quiz, error) {
 	m.mu.Lock()
-	block := m.block
+	block := m.blockAfter > 0 && m.made >= m.blockAfter
 	m.mu.Unlock()
 	if block {
 		<-ctx.Done()
@@ -80,7 +81,7 @@ func TestAIQuizzesWhileIdle(t *testing.T) {
 	r := newRig(t, "")
 	host := ollamaStandIn(t, "tiny")
 	r.env["OLLAMA_HOST"] = host
-	maker := &fakeMaker{}
+	maker := &fakeMaker{blockAfter: 3}
 	var gotBase string
 	r.d.NewModel = func(base *url.URL, model string) llm.QuizMaker { gotBase = base.Host + " " + model; return maker }
 	open := r.d.Open
@@ -111,10 +112,7 @@ func TestAIQuizzesWhileIdle(t *testing.T) {
 		}
 		return ready >= 3
 	})
-	// The next request hangs; the user comes back and it is cancelled.
-	maker.mu.Lock()
-	maker.block = true
-	maker.mu.Unlock()
+	// The fourth request hangs; the user comes back and it is cancelled.
 	r.pres.input(wednesday.Add(2 * time.Minute))
 	r.advance(t, wednesday.Add(3*time.Minute))
 	eventually(t, "the request cancelled by activity", func() bool { _, c := maker.count(); return c >= 1 })
