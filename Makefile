@@ -12,7 +12,7 @@ APT_TEST  := $(shell cat .ci/deps/apt.txt)
 # Fyne (the lesson windows) needs cgo, OpenGL and X11 headers to build.
 APT_RUN   := gcc libc6-dev pkg-config libgl1-mesa-dev xorg-dev
 
-.PHONY: all build run test test-go vet fmt-check bench fuzz deps-run deps-test deps-npm clean
+.PHONY: all build run test test-go vet fmt-check bench fuzz deps-run deps-test deps-npm clean package footprint
 
 all: build
 
@@ -95,5 +95,15 @@ fuzz:
 	  done; \
 	done
 
+# Linux archive in dist/: tidbit-ui packaged by fyne package (menu entry,
+# icon), the resident tidbit beside it, and an install Makefile.
+package: deps-run
+	VERSION=$(VERSION) .ci/package.sh dist
+
+# Idle cost and moment-to-window latency in a private desktop session;
+# ARGS adds peers, e.g. ARGS="--peer workrave --peer safeeyes".
+footprint: build
+	$(BIN)/tidbit-lab footprint --session --tidbit $(BIN)/tidbit --warmup 45s $(ARGS)
+
 clean:
-	rm -rf $(BIN)
+	rm -rf $(BIN) dist
