@@ -89,6 +89,7 @@ type Daemon struct {
 	stopping bool
 	trim     trimmer
 	ai       aiWork
+	pre      prepicked
 }
 
 func (d *Daemon) defaults() {
@@ -194,6 +195,7 @@ func (d *Daemon) init(ctx context.Context) error {
 		// First start: the welcome steps (every one skippable).
 		go d.openWindow("onboarding")
 	}
+	d.prepick()   // the first pop-up need not wait for the recommender
 	d.trim.soon() // start-up's memory goes back once things are quiet
 	if d.NoScheduler {
 		return nil
@@ -399,6 +401,7 @@ func (d *Daemon) status(ctx context.Context) (tray.Status, error) {
 	if changed && !d.NoScheduler {
 		go d.reload(set) // Settings saved in the window process
 	}
+	d.prepick() // answers or the profile may have changed (a no-op when not)
 	s := tray.Status{Done: st.TodayCompleted, Goal: set.DailyGoal()}
 	if d.Assignments != nil {
 		s.Assigned = d.Assignments(ctx, d.app)

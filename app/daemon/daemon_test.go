@@ -23,6 +23,7 @@ import (
 	"github.com/tidbit-learn/tidbit/app/settings"
 	"github.com/tidbit-learn/tidbit/app/store"
 	"github.com/tidbit-learn/tidbit/app/tray"
+	"github.com/tidbit-learn/tidbit/scheduler/moments"
 	"github.com/tidbit-learn/tidbit/scheduler/presence"
 )
 
@@ -496,5 +497,44 @@ func TestBadSavedStateStartsFresh(t *testing.T) {
 	r2.start(t)
 	if s := r2.d.scheduler(); s == nil || s.Status().Offered != 0 {
 		t.Fatal("no fresh scheduler")
+	}
+}
+
+// TestPrepickedItemIsOffered: the next item is picked ahead of time and a
+// moment uses it (its pop-up does not wait for the recommender); an answer
+// stored meanwhile makes it stale, and the moment picks afresh.
+func TestPrepickedItemIsOffered(t *testing.T) {
+	r := newRig(t, "")
+	r.start(t)
+	var want Offered
+	eventually(t, "the item picked ahead", func() bool {
+		r.d.pre.mu.Lock()
+		defer r.d.pre.mu.Unlock()
+		want = r.d.pre.item
+		return r.d.pre.valid
+	})
+	if err := tell(t, r.d, "offer"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the pop-up", func() bool { return len(r.uiArgs()) == 1 })
+	if a := r.uiArgs()[0]; !strings.Contains(a, "--lesson "+want.LessonID+" ") {
+		t.Fatalf("tidbit-ui %q, want the item picked ahead %s", a, want.LessonID)
+	}
+	r.d.pre.mu.Lock()
+	used := !r.d.pre.valid
+	r.d.pre.mu.Unlock()
+	if !used {
+		t.Fatal("the item picked ahead is still kept after it was offered")
+	}
+	// Picked ahead again; then the key changes (a new day) and it is not used.
+	r.d.prepick()
+	eventually(t, "the next item picked ahead", func() bool {
+		r.d.pre.mu.Lock()
+		defer r.d.pre.mu.Unlock()
+		return r.d.pre.valid
+	})
+	r.clock.Advance(24 * time.Hour)
+	if _, ok := r.d.takePrepicked(context.Background(), moments.Moment{Minutes: 5}); ok {
+		t.Fatal("a stale item picked ahead was used")
 	}
 }

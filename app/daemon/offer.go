@@ -37,6 +37,9 @@ func (d *Daemon) offer(m moments.Moment) {
 		item, ok = d.items.get(m.Released.Moment.ID)
 	}
 	if !ok {
+		item, ok = d.takePrepicked(ctx, m)
+	}
+	if !ok {
 		var err error
 		if item, err = d.pick(ctx, m); err != nil {
 			d.logf("nothing to offer for the %s moment: %v", m.Kind, err)
@@ -97,7 +100,7 @@ func (d *Daemon) pick(ctx context.Context, m moments.Moment) (Offered, error) {
 	if err != nil {
 		return Offered{}, err
 	}
-	return Offered{LessonID: pk.LessonID, Why: pk.Reason, Review: pk.Kind == learner.KindReview}, nil
+	return Offered{LessonID: pk.LessonID, Why: pk.Reason, Review: pk.Kind == learner.KindReview, Minutes: pk.Minutes}, nil
 }
 
 // logRow appends an offered (or unofferable) moment to the store's log and

@@ -25,6 +25,7 @@ type Offered struct {
 	LessonID string `json:"lesson_id"`
 	Why      string `json:"why,omitempty"`
 	Review   bool   `json:"review,omitempty"`
+	Minutes  int    `json:"minutes,omitempty"` // the item's length
 	// Row is the moment's row in the store's moments log (its outcome is
 	// set when the window reports back).
 	Row int64     `json:"row,omitempty"`
