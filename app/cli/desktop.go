@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -57,22 +59,27 @@ func (c *cli) uiCmd() *cobra.Command {
 	var lesson string
 	var linger time.Duration
 	cmd := &cobra.Command{
-		Use:   "ui lesson",
-		Short: "Open a lesson window (runs tidbit-ui, the desktop window process)",
-		Long: `Opens the next pick (or --lesson ID) in a small window: the lesson, its quiz
-with number keys, its reflection. Every answer is saved as it is given. The
-window process stays warm for --linger after its last window closes. It is
-the tidbit-ui program, looked for next to tidbit and then on PATH.`,
+		Use:   "ui lesson|progress|library|profile|settings|onboarding",
+		Short: "Open a window (runs tidbit-ui, the desktop window process)",
+		Long: `lesson opens the next pick (or --lesson ID) in a small window: the lesson, its
+quiz with number keys, its reflection; every answer is saved as it is given.
+progress, library, profile, settings and onboarding open those windows. A
+running window process opens the window itself; otherwise one starts and
+stays warm for --linger after its last window closes. It is the tidbit-ui
+program, looked for next to tidbit and then on PATH.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if args[0] != "lesson" {
-				return usageError{fmt.Errorf("unknown window %q: use `tidbit ui lesson`", args[0])}
+			if !slices.Contains(uiWindows, args[0]) {
+				return usageError{fmt.Errorf("unknown window %q: use one of %s", args[0], strings.Join(uiWindows, ", "))}
+			}
+			if lesson != "" && args[0] != "lesson" {
+				return usageError{fmt.Errorf("--lesson goes with the lesson window only")}
 			}
 			p, err := c.paths()
 			if err != nil {
 				return err
 			}
-			uiArgs := []string{"lesson"}
+			uiArgs := []string{args[0]}
 			if lesson != "" {
 				uiArgs = append(uiArgs, "--lesson", lesson)
 			}
@@ -93,6 +100,9 @@ the tidbit-ui program, looked for next to tidbit and then on PATH.`,
 	cmd.Flags().DurationVar(&linger, "linger", 0, "how long the window process stays after its last window (default 2m)")
 	return cmd
 }
+
+// uiWindows are the windows tidbit-ui shows (widgets/uiproc's table).
+var uiWindows = []string{"lesson", "progress", "library", "profile", "settings", "onboarding"}
 
 // sessionBusSocketExists mirrors godbus's discovery of a session bus at
 // $XDG_RUNTIME_DIR/bus.

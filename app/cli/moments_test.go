@@ -60,3 +60,21 @@ func TestMomentsCommand(t *testing.T) {
 		t.Fatalf("doctor:\n%s", r.out)
 	}
 }
+
+func TestUICommandChecksTheWindow(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "h")
+	for _, tc := range []struct {
+		name, want string
+		args       []string
+	}{
+		{"unknown window", `unknown window "sittings": use one of lesson, progress`, []string{"ui", "sittings"}},
+		{"lesson flag elsewhere", "--lesson goes with the lesson window only", []string{"ui", "progress", "--lesson", "x"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := tidbit(t, home, "", tc.args...)
+			if r.code != 2 || !strings.Contains(r.err, tc.want) {
+				t.Fatalf("exit %d, stderr %q; want 2 and %q", r.code, r.err, tc.want)
+			}
+		})
+	}
+}
