@@ -15,7 +15,7 @@ import (
 // Cards schedules questions with FSRS-6 and converts between the store's
 // SRSCard and fsrs.Card. A right answer is Good and a wrong one Again: a
 // quiz answer says whether you recalled, not how hard it felt (the desktop
-// review card asks for all four grades).
+// review card asks for all four grades; Grade applies them).
 type Cards struct {
 	Scheduler *fsrs.Scheduler
 }
@@ -54,13 +54,25 @@ func fromFSRS(id string, c fsrs.Card) store.SRSCard {
 
 // Next implements learn.CardScheduler.
 func (c Cards) Next(prev store.SRSCard, known, correct bool, at time.Time) (store.SRSCard, error) {
-	card := fsrs.NewCard(at)
-	if known {
-		card = toFSRS(prev)
-	}
 	r := fsrs.Again
 	if correct {
 		r = fsrs.Good
+	}
+	return c.Grade(prev, known, int(r), at)
+}
+
+// Grade applies an explicit FSRS rating (1 Again, 2 Hard, 3 Good, 4 Easy),
+// given by the learner on a review card, to a question's card; known is
+// false for a question that has no card yet. It implements
+// lessonflow.Grader.
+func (c Cards) Grade(prev store.SRSCard, known bool, rating int, at time.Time) (store.SRSCard, error) {
+	r := fsrs.Rating(rating)
+	if rating < int(fsrs.Again) || rating > int(fsrs.Easy) {
+		return store.SRSCard{}, fmt.Errorf("grading %s: rating %d is not 1 (Again) to 4 (Easy)", prev.QuestionID, rating)
+	}
+	card := fsrs.NewCard(at)
+	if known {
+		card = toFSRS(prev)
 	}
 	next, _, err := c.Scheduler.Next(card, at, r)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tidbit-learn/tidbit/app/learn"
+	"github.com/tidbit-learn/tidbit/app/learner/fsrs"
 	"github.com/tidbit-learn/tidbit/app/store"
 )
 
@@ -109,4 +110,74 @@ func TestLearnThenReview(t *testing.T) {
 		now = now.Add(time.Hour)
 	}
 	t.Fatal("no review offered in six sittings ten days after a lesson")
+}
+
+// TestCardsGrade: an explicit rating gives exactly the card fsrs gives for
+// it, on a new card and on a stored one; ratings outside 1-4 are refused.
+func TestCardsGrade(t *testing.T) {
+	c, err := NewCards()
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	stored, err := c.Next(store.SRSCard{QuestionID: "l/q"}, false, true, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := at.Add(3 * 24 * time.Hour)
+	cases := []struct {
+		name   string
+		prev   store.SRSCard
+		known  bool
+		rating int
+		at     time.Time
+	}{
+		{"new again", store.SRSCard{QuestionID: "l/q"}, false, 1, at},
+		{"new hard", store.SRSCard{QuestionID: "l/q"}, false, 2, at},
+		{"new good", store.SRSCard{QuestionID: "l/q"}, false, 3, at},
+		{"new easy", store.SRSCard{QuestionID: "l/q"}, false, 4, at},
+		{"review again", stored, true, 1, later},
+		{"review hard", stored, true, 2, later},
+		{"review good", stored, true, 3, later},
+		{"review easy", stored, true, 4, later},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := c.Grade(tc.prev, tc.known, tc.rating, tc.at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			from := fsrs.NewCard(tc.at)
+			if tc.known {
+				from = toFSRS(tc.prev)
+			}
+			want, _, err := c.Scheduler.Next(from, tc.at, fsrs.Rating(tc.rating))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if w := fromFSRS("l/q", want); got != w {
+				t.Fatalf("Grade(%d):\n got %+v\nwant %+v", tc.rating, got, w)
+			}
+			if !got.Due.After(tc.at) || !got.LastReview.Equal(tc.at) {
+				t.Fatalf("not scheduled ahead: %+v", got)
+			}
+		})
+	}
+	// The four ratings order the intervals: Again soonest, Easy latest.
+	var prevDue time.Time
+	for r := 1; r <= 4; r++ {
+		got, err := c.Grade(stored, true, r, later)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r > 1 && !got.Due.After(prevDue) {
+			t.Errorf("rating %d due %v, not after rating %d's %v", r, got.Due, r-1, prevDue)
+		}
+		prevDue = got.Due
+	}
+	for _, bad := range []int{0, 5, -1} {
+		if _, err := c.Grade(stored, true, bad, later); err == nil || !strings.Contains(err.Error(), "not 1 (Again) to 4 (Easy)") {
+			t.Errorf("rating %d: err %v", bad, err)
+		}
+	}
 }
