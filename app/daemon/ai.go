@@ -2,12 +2,16 @@ package daemon
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/tidbit-learn/tidbit/app/aiquiz"
+	"github.com/tidbit-learn/tidbit/app/paths"
 	"github.com/tidbit-learn/tidbit/app/personal"
 	"github.com/tidbit-learn/tidbit/app/settings"
 	"github.com/tidbit-learn/tidbit/llm"
@@ -70,8 +74,11 @@ func (d *Daemon) startAI(set settings.Settings) {
 	}
 	maker := d.NewModel
 	if maker == nil {
+		debug := d.debugLog(set)
 		maker = func(base *url.URL, model string) llm.QuizMaker {
-			return llm.NewGenerator(base, model, &http.Client{})
+			g := llm.NewGenerator(base, model, &http.Client{})
+			g.Debug = debug
+			return g
 		}
 	}
 	adapter := aiquiz.New(d.app.Store)
@@ -185,4 +192,23 @@ func (d *Daemon) meetingTitles() []string {
 		}
 	}
 	return out
+}
+
+// DebugLogName is the local log of prompts and model outputs, written only
+// while the user has turned the debug log on (Settings).
+const DebugLogName = "model-debug.log"
+
+// debugLog opens the local debug log (0600, in the data folder) when the
+// setting is on; nil otherwise, so prompts and outputs are never written.
+func (d *Daemon) debugLog(set settings.Settings) *slog.Logger {
+	if !set.DebugLog {
+		return nil
+	}
+	f, err := os.OpenFile(filepath.Join(d.Paths.Data, DebugLogName), os.O_CREATE|os.O_APPEND|os.O_WRONLY, paths.FileMode)
+	if err != nil {
+		d.logf("the model debug log: %v", err)
+		return nil
+	}
+	// Closed with the process: the resident keeps it for its lifetime.
+	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }

@@ -8,6 +8,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -140,5 +143,33 @@ func TestAIOffWhenAsked(t *testing.T) {
 	}
 	if n, _ := maker.count(); n != 0 {
 		t.Fatalf("%d requests with the model turned off", n)
+	}
+}
+
+// TestDebugLogOnlyWhenAsked: prompts and outputs reach a file (the user's
+// alone) only with the setting on.
+func TestDebugLogOnlyWhenAsked(t *testing.T) {
+	r := newRig(t, "")
+	if err := r.d.Paths.Ensure(); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(r.d.Paths.Data, DebugLogName)
+	if l := r.d.debugLog(settings.Settings{}); l != nil {
+		t.Fatal("a debug log without the setting")
+	}
+	if _, err := os.Stat(file); !os.IsNotExist(err) {
+		t.Fatalf("debug log file exists: %v", err)
+	}
+	l := r.d.debugLog(settings.Settings{DebugLog: true})
+	if l == nil {
+		t.Fatal("no debug log with the setting on")
+	}
+	l.Debug("model request", "prompt", "hello")
+	b, err := os.ReadFile(file)
+	if err != nil || !strings.Contains(string(b), "prompt=hello") {
+		t.Fatalf("debug log %q, %v", b, err)
+	}
+	if fi, _ := os.Stat(file); fi.Mode().Perm() != 0o600 {
+		t.Fatalf("debug log mode %v", fi.Mode().Perm())
 	}
 }
