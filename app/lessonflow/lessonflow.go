@@ -50,6 +50,14 @@ type Flow struct {
 	Source string           // recorded with the attempt; "" means "desktop"
 }
 
+// Grader applies an explicit spaced-repetition grade (1 Again, 2 Hard,
+// 3 Good, 4 Easy) to a question's card; known is false for a question
+// without a card. storepick.Cards implements it. A Flow whose Cards is not
+// a Grader schedules a graded review as right (Hard or better) or wrong.
+type Grader interface {
+	Grade(prev store.SRSCard, known bool, grade int, at time.Time) (store.SRSCard, error)
+}
+
 // Item is what a window shows: plain data, no store types beyond the
 // question and reflection content.
 type Item struct {
@@ -75,6 +83,7 @@ type Run struct {
 	mu       sync.Mutex
 	started  time.Time
 	asked    map[string]time.Time
+	graded   map[string]bool // questions graded in this run (Grade)
 	answered int
 	correct  int
 	finished bool
@@ -118,7 +127,7 @@ func (f *Flow) Start(ctx context.Context, lessonID string) (*Run, error) {
 		return nil, fmt.Errorf("loading lesson %s: %w", pick.LessonID, err)
 	}
 	started := f.now()
-	r := &Run{f: f, AttemptID: f.newID(), started: started, asked: map[string]time.Time{}}
+	r := &Run{f: f, AttemptID: f.newID(), started: started, asked: map[string]time.Time{}, graded: map[string]bool{}}
 	r.Item = Item{LessonID: l.ID, Title: l.Title, Minutes: l.Minutes, Meta: f.meta(l), Why: pick.Reason,
 		Body: l.Body, Review: pick.Review, Questions: learn.QuizQuestions(l, learn.QuizSize), Reflection: l.Reflection}
 	kind := "lesson"
@@ -233,6 +242,74 @@ func (r *Run) Answer(ctx context.Context, questionID string, chosen []int, round
 		r.correct++
 	}
 	return ok, nil
+}
+
+// Grade records a self-graded review of a question — the learner saw the
+// prompt, then the answer, and said how well they recalled it: grade 1
+// Again, 2 Hard, 3 Good or 4 Easy — with the question's next review card
+// from that grade, in one durable transaction. The answer is stored with
+// Rating = grade (quiz answers have none), no chosen options, and Correct
+// when the grade is Hard or better (recalled, if with effort), so mastery
+// and the counts read it like a quiz answer. Each question is graded once
+// per run.
+func (r *Run) Grade(ctx context.Context, questionID string, grade int) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.finished {
+		return ErrFinished
+	}
+	if grade < 1 || grade > 4 {
+		return fmt.Errorf("grade %d of question %s is not 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy)", grade, questionID)
+	}
+	var q *store.Question
+	for i := range r.Questions {
+		if r.Questions[i].ID == questionID {
+			q = &r.Questions[i]
+		}
+	}
+	if q == nil {
+		return fmt.Errorf("question %s is not part of lesson %s", questionID, r.LessonID)
+	}
+	if r.graded[q.ID] {
+		return fmt.Errorf("question %s was already graded in this review", q.ID)
+	}
+	ok := grade >= 2
+	now := r.f.now()
+	asked, seen := r.asked[questionID]
+	if !seen {
+		asked = now
+	}
+	ans := store.Answer{ID: r.f.newID(), AttemptID: r.AttemptID, QuestionID: q.ID, QuestionHash: q.ContentHash,
+		Chosen: []int{}, Correct: ok, Rating: grade, AnsweredAt: now, Duration: now.Sub(asked)}
+	if r.f.Cards != nil {
+		prev, known, err := r.f.Store.SRSCard(ctx, q.ID)
+		if err != nil {
+			return fmt.Errorf("reading the review card of %s: %w", q.ID, err)
+		}
+		var card store.SRSCard
+		if g, isGrader := r.f.Cards.(Grader); isGrader {
+			card, err = g.Grade(prev, known, grade, now)
+		} else {
+			card, err = r.f.Cards.Next(prev, known, ok, now)
+		}
+		if err != nil {
+			return err
+		}
+		card.QuestionID = q.ID
+		ans.Card = &card
+	}
+	if r.f.Outbox != nil {
+		ans.Outbox = r.f.Outbox.Answered(r.lesson, *q, ans)
+	}
+	if err := r.f.Store.RecordAnswer(ctx, ans); err != nil {
+		return fmt.Errorf("saving your review of %s: %w", q.ID, err)
+	}
+	r.graded[q.ID] = true
+	r.answered++
+	if ok {
+		r.correct++
+	}
+	return nil
 }
 
 // Report retires an AI-written question of this run that the learner
