@@ -90,6 +90,23 @@ func TestSaveAIQuiz(t *testing.T) {
 		}
 	})
 
+	t.Run("a pack question with an AI question's id takes it over", func(t *testing.T) {
+		s, _ := openTest(t)
+		seedContent(t, s, 1, 1)
+		if _, err := s.SaveAIQuiz(ctx, testAIQuiz("lesson-0", "h-lesson-0", 1)); err != nil {
+			t.Fatal(err)
+		}
+		ls := testLessons(1, 1)
+		ls[0].Questions[0].ID = "lesson-0/ai-00"
+		if _, err := s.ImportPack(ctx, Pack{ID: "test-pack", Title: "Test pack", Version: "2", Source: "testdata", ContentHash: "p2"}, ls); err != nil {
+			t.Fatal(err)
+		}
+		l, _ := s.Lesson(ctx, "lesson-0")
+		if len(l.Questions) != 1 || l.Questions[0].ID != "lesson-0/ai-00" || l.Questions[0].AI != nil || len(l.AIQuestions) != 0 {
+			t.Errorf("authored %+v, AI %+v", l.Questions, l.AIQuestions)
+		}
+	})
+
 	t.Run("a changed lesson retires its AI questions", func(t *testing.T) {
 		ls := testLessons(2, 2)
 		ls[0].ContentHash = "h-lesson-0-v2"

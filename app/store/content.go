@@ -324,6 +324,11 @@ func upsertQuestions(ctx context.Context, tx *sql.Tx, l Lesson, now int64) (int,
 			}
 			continue
 		}
+		// An authored question always wins over an AI-written one that
+		// happens to have its id.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM ai_questions WHERE question_id = ?`, q.ID); err != nil {
+			return 0, err
+		}
 		opts, _ := json.Marshal(q.Options)
 		var prov any
 		if q.Provenance != "" {
