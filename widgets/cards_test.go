@@ -248,8 +248,11 @@ func TestCorrect(t *testing.T) {
 
 func TestReviewCard(t *testing.T) {
 	var grades []int
+	var events []string
 	finished := 0
 	c := NewReviewCard([]Question{qSingle, qTrue}, ReviewActions{
+		OnAsk:    func(id string) { events = append(events, "ask "+id) },
+		OnReveal: func(id string) { events = append(events, "reveal "+id) },
 		OnGrade:  func(id string, g int) { grades = append(grades, g) },
 		OnFinish: func(n int) { finished = n }})
 	w := window(t, c, c)
@@ -265,6 +268,12 @@ func TestReviewCard(t *testing.T) {
 	press(w, fyne.KeyReturn)
 	if !reflect.DeepEqual(grades, []int{Again, Easy}) || finished != 2 {
 		t.Fatalf("grades %v, finished %d", grades, finished)
+	}
+	if want := []string{"ask " + qSingle.ID, "reveal " + qSingle.ID, "ask " + qTrue.ID, "reveal " + qTrue.ID}; !reflect.DeepEqual(events, want) {
+		t.Fatalf("events %v, want %v", events, want)
+	}
+	if s := c.summary(); s != "Again 1 · Easy 1" {
+		t.Fatalf("summary %q", s)
 	}
 }
 

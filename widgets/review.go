@@ -2,6 +2,7 @@ package widgets
 
 import (
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -20,6 +21,8 @@ var gradeNames = [...]string{Again: "Again", Hard: "Hard", Good: "Good", Easy: "
 
 // ReviewActions are what a ReviewCard reports. Nil callbacks are ignored.
 type ReviewActions struct {
+	OnAsk     func(questionID string)            // a prompt appeared
+	OnReveal  func(questionID string)            // its answer was shown
 	OnGrade   func(questionID string, grade int) // Again..Easy
 	OnFinish  func(reviewed int)
 	OnDismiss func()
@@ -28,11 +31,13 @@ type ReviewActions struct {
 // ReviewCard runs a spaced-repetition review: each question's prompt, then
 // (Space or Enter, or the button) its answer with the explanation, graded
 // by how well the learner recalled it: 1 Again, 2 Hard, 3 Good, 4 Easy.
+// The last card sums the grades up.
 type ReviewCard struct {
 	card
 	qs       []Question
 	act      ReviewActions
 	pos      int
+	counts   [Easy + 1]int // grades given, by grade
 	revealed bool
 	done     bool
 
@@ -55,13 +60,19 @@ func (c *ReviewCard) render() {
 		c.done = true
 		c.Finish = widget.NewButton("Done (Enter)", func() { c.finish() })
 		c.Finish.Importance = widget.HighImportance
-		c.show(container.NewBorder(nil, container.NewHBox(c.Finish), nil, nil,
-			container.NewVBox(title(fmt.Sprintf("Reviewed %d. Each comes back when it is about to slip.", len(c.qs))))))
+		box := container.NewVBox(title(fmt.Sprintf("Reviewed %d. Each comes back when it is about to slip.", len(c.qs))))
+		if s := c.summary(); s != "" {
+			box.Add(wrapped(s))
+		}
+		c.show(container.NewBorder(nil, container.NewHBox(c.Finish), nil, nil, container.NewVScroll(box)))
 		return
 	}
 	q := c.qs[c.pos]
 	box := container.NewVBox(wrapped(fmt.Sprintf("Review %d of %d", c.pos+1, len(c.qs))), title(q.Prompt))
 	if !c.revealed {
+		if c.act.OnAsk != nil {
+			c.act.OnAsk(q.ID)
+		}
 		c.Reveal = widget.NewButton("Show answer (Space)", c.reveal)
 		c.Reveal.Importance = widget.HighImportance
 		c.show(container.NewBorder(nil, container.NewHBox(c.Reveal), nil, nil, container.NewVScroll(box)))
@@ -87,7 +98,21 @@ func (c *ReviewCard) reveal() {
 		return
 	}
 	c.revealed = true
+	if c.act.OnReveal != nil {
+		c.act.OnReveal(c.qs[c.pos].ID)
+	}
 	c.render()
+}
+
+// summary counts the grades given, e.g. "Again 1 · Good 2"; "" for none.
+func (c *ReviewCard) summary() string {
+	var parts []string
+	for g := Again; g <= Easy; g++ {
+		if c.counts[g] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", gradeNames[g], c.counts[g]))
+		}
+	}
+	return strings.Join(parts, " · ")
 }
 
 func (c *ReviewCard) grade(g int) {
@@ -97,6 +122,7 @@ func (c *ReviewCard) grade(g int) {
 	if c.act.OnGrade != nil {
 		c.act.OnGrade(c.qs[c.pos].ID, g)
 	}
+	c.counts[g]++
 	c.pos++
 	c.revealed = false
 	c.render()
