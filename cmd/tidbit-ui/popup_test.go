@@ -262,6 +262,34 @@ func (d *xdesk) screenshot(name string) {
 	}
 }
 
+// painted reports whether win shows something other than black (Fyne
+// draws its first frame a while after the window is mapped).
+func (d *xdesk) painted(win xproto.Window) bool {
+	g, err := xproto.GetGeometry(d.Conn(), xproto.Drawable(win)).Reply()
+	if err != nil {
+		return false
+	}
+	r, err := xproto.GetImage(d.Conn(), xproto.ImageFormatZPixmap, xproto.Drawable(win), 0, 0, g.Width, min(g.Height, 100), 0xffffffff).Reply()
+	if err != nil {
+		return false
+	}
+	for _, b := range r.Data {
+		if b > 0x40 {
+			return true
+		}
+	}
+	return false
+}
+
+// inCorner reports where win's frame is and whether it sits Margin
+// pixels inside wa's bottom-right corner.
+func (d *xdesk) inCorner(win xproto.Window, wa popup.Rect) (popup.Rect, popup.Extents, bool) {
+	e, ok := d.FrameExtents(win)
+	g, err := d.Geometry(win)
+	frame := popup.Rect{X: g.X - e.Left, Y: g.Y - e.Top, W: g.W + e.Left + e.Right, H: g.H + e.Top + e.Bottom}
+	return g, e, ok && err == nil && frame.In(wa) && wa.X+wa.W-(frame.X+frame.W) == popup.Margin && wa.Y+wa.H-(frame.Y+frame.H) == popup.Margin
+}
+
 // trayListener stands in for the resident: it collects tray.sock lines.
 func trayListener(tb testing.TB, dataDir string) <-chan string {
 	got := make(chan string, 16)
@@ -349,14 +377,9 @@ func TestDesktopPopup(t *testing.T) {
 	var e popup.Extents
 	waitFor(t, 5*time.Second, "the pop-up in the corner", func() bool {
 		var ok bool
-		e, ok = d.FrameExtents(pop)
-		var err error
-		g, err = d.Geometry(pop)
-		frame := popup.Rect{X: g.X - e.Left, Y: g.Y - e.Top, W: g.W + e.Left + e.Right, H: g.H + e.Top + e.Bottom}
-		return ok && err == nil && frame.In(wa) && wa.X+wa.W-(frame.X+frame.W) == popup.Margin && wa.Y+wa.H-(frame.Y+frame.H) == popup.Margin
-	}, func() string {
-		return fmt.Sprintf("%s\nlast: client %+v, extents %+v, work area %+v", s.logs(), g, e, wa)
-	})
+		g, e, ok = d.inCorner(pop, wa)
+		return ok
+	}, func() string { return fmt.Sprintf("%s\nlast: client %+v, extents %+v, work area %+v", s.logs(), g, e, wa) })
 	t.Logf("pop-up client area %+v, frame extents %+v, work area %+v", g, e, wa)
 	if g.W < 300 || g.W > 500 || g.H < 200 || g.H > 400 {
 		t.Errorf("pop-up size %dx%d, want about 380x260", g.W, g.H)
@@ -373,6 +396,7 @@ func TestDesktopPopup(t *testing.T) {
 	if len(pid) != 1 || int(pid[0]) != ui.Process.Pid {
 		t.Fatalf("pop-up _NET_WM_PID %v, want %d", pid, ui.Process.Pid)
 	}
+	waitFor(t, 30*time.Second, "the pop-up's first frame", func() bool { return d.painted(pop) }, s.logs)
 	d.screenshot("popup-lesson.png")
 
 	// (b) a click, the quiz, Esc
@@ -385,6 +409,13 @@ func TestDesktopPopup(t *testing.T) {
 		t.Fatalf("xdotool: %v %s", err, out)
 	}
 	time.Sleep(500 * time.Millisecond)
+	// The quiz may want a wider window: the pop-up stays in the corner.
+	waitFor(t, 5*time.Second, "the quiz pop-up in the corner", func() bool {
+		var ok bool
+		g, e, ok = d.inCorner(pop, wa)
+		return ok
+	}, func() string { return fmt.Sprintf("%s\nlast: client %+v, extents %+v, work area %+v", s.logs(), g, e, wa) })
+	t.Logf("quiz pop-up client area %+v", g)
 	d.screenshot("popup-quiz.png")
 	if out, err := s.xdotool("key", "--window", strconv.Itoa(int(pop)), "Escape"); err != nil {
 		t.Fatalf("xdotool: %v %s", err, out)

@@ -1,5 +1,6 @@
 // Package lessonwin is the Fyne side of a lesson window: it shows one
-// app/lessonflow item as cards (the lesson, its quiz, its reflection) in a
+// app/lessonflow item as cards (the lesson, its quiz, its reflection; for
+// a spaced-repetition review, a review card over the due questions) in a
 // small window and hands what the learner does to a Run, the domain side.
 // A window is either asked for (Learn now) or an offered pop-up, which
 // hides itself, the item held, when left untouched; either way it reports
@@ -33,6 +34,8 @@ var Size = fyne.NewSize(380, 260)
 type Run interface {
 	Shown(questionID string)
 	Answer(ctx context.Context, questionID string, chosen []int, round int) (bool, error)
+	// Grade records a review's self-grade, 1 Again to 4 Easy.
+	Grade(ctx context.Context, questionID string, grade int) error
 	Reflect(ctx context.Context, text string) error
 	Finish(ctx context.Context, outcome string) error
 }
@@ -97,6 +100,10 @@ type Options struct {
 	// OnOutcome receives what became of the window, once, on the UI
 	// thread, after the attempt's end was queued.
 	OnOutcome func(ipc.Outcome)
+	// Do runs f on the UI thread (the hide timer's end); nil means
+	// fyne.Do. Tests on fyne/test, whose fyne.Do runs f at once on the
+	// calling goroutine, pass their own UI goroutine.
+	Do func(f func())
 	// RewriteLabel says the item's body also holds its example retold for
 	// the learner's role under this label (app/personal, read from the
 	// store when the window opened); the lesson card says so.
@@ -141,12 +148,16 @@ func Show(a fyne.App, item lessonflow.Item, run Run, opts Options) *Window {
 	w.Resize(Size)
 	w.SetCloseIntercept(w.dismiss)
 	if item.Review {
-		w.showQuiz()
+		w.showReview()
 	} else {
 		w.showLesson()
 	}
 	if opts.Popup && opts.HideAfter > 0 {
-		w.hide = time.AfterFunc(opts.HideAfter, func() { fyne.Do(w.hold) })
+		do := opts.Do
+		if do == nil {
+			do = fyne.Do
+		}
+		w.hide = time.AfterFunc(opts.HideAfter, func() { do(w.hold) })
 	}
 	if opts.Show != nil {
 		opts.Show(w.Window, opts.Popup, w.Touch)
@@ -259,6 +270,25 @@ func (w *Window) showQuiz() {
 			}, w.onError)
 		},
 		OnFinish:  w.afterQuiz,
+		OnDismiss: w.dismiss,
+	})
+	w.set(c, c)
+}
+
+// showReview runs a spaced-repetition review over the due questions: each
+// prompt, then (Space) its answer, graded 1 Again to 4 Easy; each grade is
+// recorded with the question's next card. Its last card sums the grades
+// up, and Done completes the attempt as a finished quiz would.
+func (w *Window) showReview() {
+	c := widgets.NewReviewCard(Questions(w.item.Questions), widgets.ReviewActions{
+		OnAsk:    w.run.Shown,
+		OnReveal: func(string) { w.Touch() },
+		OnGrade: func(id string, grade int) {
+			w.Touch()
+			w.answered++
+			w.opts.Writer.Do(func(ctx context.Context) error { return w.run.Grade(ctx, id, grade) }, w.onError)
+		},
+		OnFinish:  func(int) { w.finish(lessonflow.Completed, ipc.Done) },
 		OnDismiss: w.dismiss,
 	})
 	w.set(c, c)

@@ -162,10 +162,21 @@ func (s *Shower) Show(w fyne.Window, popup bool, touched func()) {
 // Fyne's Show returns only after the first frame is drawn, which takes a
 // while on a software renderer, and the pop-up should be in place before.
 func (s *Shower) finish(id xproto.Window, touched func()) {
+	var focused func()
 	if touched != nil {
-		if err := s.x.OnFocusIn(id, func() { fyne.Do(touched) }); err != nil {
-			fmt.Fprintf(s.log, "tidbit-ui: pop-up: %v\n", err)
-		}
+		focused = func() { fyne.Do(touched) }
+	}
+	// A card that needs more room grows the window (Fyne fits the window
+	// to its content): it goes back into the corner.
+	resized := func() {
+		go func() {
+			if _, err := s.x.AfterMap(id, Margin, 0); err != nil {
+				fmt.Fprintf(s.log, "tidbit-ui: pop-up: %v\n", err)
+			}
+		}()
+	}
+	if err := s.x.Watch(id, focused, resized); err != nil {
+		fmt.Fprintf(s.log, "tidbit-ui: pop-up: %v\n", err)
 	}
 	if _, err := s.x.AfterMap(id, Margin, 5*time.Second); err != nil {
 		fmt.Fprintf(s.log, "tidbit-ui: pop-up: %v\n", err)

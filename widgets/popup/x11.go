@@ -46,8 +46,15 @@ type X struct {
 	atoms map[string]xproto.Atom
 
 	mu      sync.Mutex
-	focusIn map[xproto.Window]func() // called once on the window's first FocusIn
+	watches map[xproto.Window]*watch
 	done    chan struct{}
+}
+
+// watch is what to do on a window's events.
+type watch struct {
+	focusIn func() // called once, on the first FocusIn
+	resized func() // called when the size changes
+	w, h    uint16
 }
 
 var atomNames = []string{
@@ -65,7 +72,7 @@ func Dial(display string) (*X, error) {
 		return nil, fmt.Errorf("connecting to the X display %q: %w", display, err)
 	}
 	x := &X{conn: c, root: xproto.Setup(c).DefaultScreen(c).Root, atoms: map[string]xproto.Atom{},
-		focusIn: map[xproto.Window]func(){}, done: make(chan struct{})}
+		watches: map[xproto.Window]*watch{}, done: make(chan struct{})}
 	cookies := make([]xproto.InternAtomCookie, len(atomNames))
 	for i, n := range atomNames {
 		cookies[i] = xproto.InternAtom(c, false, uint16(len(n)), n)
@@ -327,19 +334,25 @@ func (x *X) AfterMap(win xproto.Window, margin int, wait time.Duration) (Rect, e
 	return Rect{px, py, g.W, g.H}, nil
 }
 
-// OnFocusIn calls f (on the event goroutine) the first time win receives
-// the input focus: the user clicked it, or the window manager gave it.
-func (x *X) OnFocusIn(win xproto.Window, f func()) error {
+// Watch calls focusIn (on the event goroutine) the first time win
+// receives the input focus (the user clicked it, or the window manager
+// gave it), and resized each time its size changes (a new card wants more
+// room); either may be nil.
+func (x *X) Watch(win xproto.Window, focusIn, resized func()) error {
+	g, err := xproto.GetGeometry(x.conn, xproto.Drawable(win)).Reply()
+	if err != nil {
+		return fmt.Errorf("watching window %#x: %w", win, err)
+	}
 	x.mu.Lock()
-	x.focusIn[win] = f
+	x.watches[win] = &watch{focusIn: focusIn, resized: resized, w: g.Width, h: g.Height}
 	x.mu.Unlock()
-	err := xproto.ChangeWindowAttributesChecked(x.conn, win, xproto.CwEventMask,
-		[]uint32{xproto.EventMaskFocusChange}).Check()
+	err = xproto.ChangeWindowAttributesChecked(x.conn, win, xproto.CwEventMask,
+		[]uint32{xproto.EventMaskFocusChange | xproto.EventMaskStructureNotify}).Check()
 	if err != nil {
 		x.mu.Lock()
-		delete(x.focusIn, win)
+		delete(x.watches, win)
 		x.mu.Unlock()
-		return fmt.Errorf("watching window %#x's focus: %w", win, err)
+		return fmt.Errorf("watching window %#x: %w", win, err)
 	}
 	return nil
 }
@@ -351,14 +364,29 @@ func (x *X) events() {
 		if ev == nil && err == nil {
 			return // connection closed
 		}
-		fi, ok := ev.(xproto.FocusInEvent)
-		if !ok || fi.Mode == xproto.NotifyModeGrab || fi.Detail == xproto.NotifyDetailPointer {
-			continue
+		var f func()
+		switch e := ev.(type) {
+		case xproto.FocusInEvent:
+			if e.Mode == xproto.NotifyModeGrab || e.Detail == xproto.NotifyDetailPointer {
+				continue
+			}
+			x.mu.Lock()
+			if w := x.watches[e.Event]; w != nil {
+				f, w.focusIn = w.focusIn, nil
+			}
+			x.mu.Unlock()
+		case xproto.ConfigureNotifyEvent:
+			x.mu.Lock()
+			if w := x.watches[e.Window]; w != nil && (e.Width != w.w || e.Height != w.h) {
+				w.w, w.h = e.Width, e.Height
+				f = w.resized
+			}
+			x.mu.Unlock()
+		case xproto.DestroyNotifyEvent:
+			x.mu.Lock()
+			delete(x.watches, e.Window)
+			x.mu.Unlock()
 		}
-		x.mu.Lock()
-		f := x.focusIn[fi.Event]
-		delete(x.focusIn, fi.Event)
-		x.mu.Unlock()
 		if f != nil {
 			f()
 		}

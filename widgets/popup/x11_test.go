@@ -290,7 +290,8 @@ func TestPopupOnOpenbox(t *testing.T) {
 
 	// A click focuses the pop-up (here: the window manager is asked to).
 	touched := make(chan struct{}, 2)
-	if err := x.OnFocusIn(pop, func() { touched <- struct{}{} }); err != nil {
+	resized := make(chan struct{}, 2)
+	if err := x.Watch(pop, func() { touched <- struct{}{} }, func() { resized <- struct{}{} }); err != nil {
 		t.Fatal(err)
 	}
 	if err := x.clientMessage(pop, x.Atom("_NET_ACTIVE_WINDOW"), 2, 0, 0); err != nil {
@@ -308,6 +309,25 @@ func TestPopupOnOpenbox(t *testing.T) {
 		t.Fatal("focus-in reported twice")
 	case <-time.After(200 * time.Millisecond):
 	}
+
+	// The toolkit grows the window (a wider card): it is reported, and
+	// AfterMap puts the larger window back into the corner.
+	if err := xproto.ConfigureWindowChecked(c, pop, xproto.ConfigWindowWidth|xproto.ConfigWindowHeight, []uint32{540, 300}).Check(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-resized:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no resize reported")
+	}
+	got, err = x.AfterMap(pop, Margin, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the grown pop-up in the corner", func() bool {
+		g, err := x.Geometry(pop)
+		return err == nil && g == got && g.W == 540 && g.X+g.W+e.Right == wa.X+wa.W-Margin
+	})
 }
 
 // BenchmarkPlace is the X11 work of showing one pop-up on a real server

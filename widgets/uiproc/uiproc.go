@@ -149,6 +149,9 @@ type Deps struct {
 	PopupHide time.Duration
 	// TrayTimeout bounds telling the tray a moment's outcome; 0 means 2 s.
 	TrayTimeout time.Duration
+	// Do runs f on the UI thread; nil means fyne.Do. Tests on fyne/test
+	// (whose fyne.Do runs f on the calling goroutine) pass their own.
+	Do func(f func())
 }
 
 // OSDeps are the real process's.
@@ -249,7 +252,7 @@ func (p *Process) handle(line string) error {
 		return errors.New(first)
 	}
 	done := make(chan error, 1)
-	fyne.Do(func() { done <- p.Open(context.Background(), p.fa, cfg) })
+	p.do(func() { done <- p.Open(context.Background(), p.fa, cfg) })
 	select {
 	case err := <-done:
 		return err
@@ -318,6 +321,14 @@ func (p *Process) report(moment string, o ipc.Outcome) {
 			fmt.Fprintf(p.stderr(), "tidbit-ui: telling the tray %q: %v\n", msg, err)
 		}
 	}()
+}
+
+func (p *Process) do(f func()) {
+	if p.deps.Do != nil {
+		p.deps.Do(f)
+		return
+	}
+	fyne.Do(f)
 }
 
 func (p *Process) stderr() io.Writer {

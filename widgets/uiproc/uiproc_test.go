@@ -17,6 +17,7 @@ import (
 	"github.com/tidbit-learn/tidbit/app/ipc"
 	"github.com/tidbit-learn/tidbit/app/paths"
 	"github.com/tidbit-learn/tidbit/widgets"
+	"github.com/tidbit-learn/tidbit/widgets/lessonwin"
 )
 
 func TestMain(m *testing.M) {
@@ -243,8 +244,22 @@ func TestWarmProcess(t *testing.T) {
 	fa := test.NewTempApp(t)
 	dir := t.TempDir()
 	got := tray(t, dir)
+	// One goroutine plays the UI thread, as fyne.Do's main thread does in
+	// the real process; the test's own window actions go through it too.
+	ui := make(chan func(), 8)
+	go func() {
+		for f := range ui {
+			f()
+		}
+	}()
+	onUI := func(f func()) {
+		done := make(chan struct{})
+		ui <- func() { f(); close(done) }
+		<-done
+	}
 	d := deps(dir)
 	d.PopupHide = 100 * time.Millisecond
+	d.Do = func(f func()) { ui <- f }
 	pr, err := Start(context.Background(), fa, Config{Command: "lesson", Popup: true, Moment: "m1", Why: "Because you asked.", Linger: time.Minute}, d, func() {})
 	if err != nil {
 		t.Fatal(err)
@@ -252,15 +267,21 @@ func TestWarmProcess(t *testing.T) {
 	closed := false
 	defer func() {
 		if !closed {
+			onUI(func() {})
 			pr.Close()
 		}
+		close(ui)
 	}()
-	if pr.Run.Why != "Because you asked." {
-		t.Fatalf("why %q", pr.Run.Why)
+	var first *lessonwin.Window
+	var why string
+	onUI(func() {
+		first, why = pr.Window, pr.Run.Why
+		first.Touch() // the user clicked it
+		first.Card.HandleKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	})
+	if why != "Because you asked." {
+		t.Fatalf("why %q", why)
 	}
-	first := pr.Window
-	first.Touch() // the user clicked it
-	first.Card.HandleKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	expect(t, got, "moment m1 dismiss")
 
 	// A second start hands over: exit 0, the window opens here, and the
@@ -272,7 +293,9 @@ func TestWarmProcess(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("second start exited %d", code)
 	}
-	if pr.Window == first {
+	var second *lessonwin.Window
+	onUI(func() { second = pr.Window })
+	if second == first {
 		t.Fatal("no second window in the warm process")
 	}
 	expect(t, got, "moment m2 held") // untouched for PopupHide
@@ -287,12 +310,12 @@ func TestWarmProcess(t *testing.T) {
 		t.Fatalf("a second start the warm process refused exited %d", code)
 	}
 
-	d.PopupHide = time.Hour
-	pr.deps.PopupHide = time.Hour
+	onUI(func() { pr.deps.PopupHide = time.Hour })
 	if reached, err := HandOver(context.Background(), dir, []string{"lesson", "--popup", "--moment", "m3"}); !reached || err != nil {
 		t.Fatalf("third window: %v, %v", reached, err)
 	}
-	pr.Close() // with m3 still up
+	onUI(func() {}) // the UI goroutine's work happens before Close
+	pr.Close()      // with m3 still up
 	closed = true
 	expect(t, got, "moment m3 held")
 	if _, err := os.Stat(ipc.UISocket(dir)); !errors.Is(err, os.ErrNotExist) {

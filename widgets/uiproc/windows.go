@@ -92,7 +92,7 @@ func openLesson(ctx context.Context, fa fyne.App, p *Process, cfg Config) error 
 	if cfg.Why != "" {
 		run.Why = cfg.Why // the resident's reason for offering it now
 	}
-	opts := lessonwin.Options{Writer: p.Writer, OnClosed: p.Linger.Closed, Popup: cfg.Popup, Show: p.deps.Show}
+	opts := lessonwin.Options{Writer: p.Writer, OnClosed: p.Linger.Closed, Popup: cfg.Popup, Show: p.deps.Show, Do: p.deps.Do}
 	if cfg.Popup {
 		opts.HideAfter = p.popupHide(ctx, cfg)
 	}
