@@ -379,7 +379,9 @@ func TestDesktopPopup(t *testing.T) {
 		var ok bool
 		g, e, ok = d.inCorner(pop, wa)
 		return ok
-	}, func() string { return fmt.Sprintf("%s\nlast: client %+v, extents %+v, work area %+v", s.logs(), g, e, wa) })
+	}, func() string {
+		return fmt.Sprintf("%s\nlast: client %+v, extents %+v, work area %+v", s.logs(), g, e, wa)
+	})
 	t.Logf("pop-up client area %+v, frame extents %+v, work area %+v", g, e, wa)
 	if g.W < 300 || g.W > 500 || g.H < 200 || g.H > 400 {
 		t.Errorf("pop-up size %dx%d, want about 380x260", g.W, g.H)
@@ -414,7 +416,9 @@ func TestDesktopPopup(t *testing.T) {
 		var ok bool
 		g, e, ok = d.inCorner(pop, wa)
 		return ok
-	}, func() string { return fmt.Sprintf("%s\nlast: client %+v, extents %+v, work area %+v", s.logs(), g, e, wa) })
+	}, func() string {
+		return fmt.Sprintf("%s\nlast: client %+v, extents %+v, work area %+v", s.logs(), g, e, wa)
+	})
 	t.Logf("quiz pop-up client area %+v", g)
 	d.screenshot("popup-quiz.png")
 	if out, err := s.xdotool("key", "--window", strconv.Itoa(int(pop)), "Escape"); err != nil {
