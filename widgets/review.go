@@ -21,9 +21,12 @@ var gradeNames = [...]string{Again: "Again", Hard: "Hard", Good: "Good", Easy: "
 
 // ReviewActions are what a ReviewCard reports. Nil callbacks are ignored.
 type ReviewActions struct {
-	OnAsk     func(questionID string)            // a prompt appeared
-	OnReveal  func(questionID string)            // its answer was shown
-	OnGrade   func(questionID string, grade int) // Again..Easy
+	OnAsk    func(questionID string)            // a prompt appeared
+	OnReveal func(questionID string)            // its answer was shown
+	OnGrade  func(questionID string, grade int) // Again..Easy
+	// OnReport: the learner reported an AI-written question as bad; it is
+	// skipped, not graded. Nil offers no report action.
+	OnReport  func(questionID string)
 	OnFinish  func(reviewed int)
 	OnDismiss func()
 }
@@ -31,19 +34,22 @@ type ReviewActions struct {
 // ReviewCard runs a spaced-repetition review: each question's prompt, then
 // (Space or Enter, or the button) its answer with the explanation, graded
 // by how well the learner recalled it: 1 Again, 2 Hard, 3 Good, 4 Easy.
-// The last card sums the grades up.
+// The last card sums the grades up. An AI-written question says so and,
+// with OnReport, can be reported (R or the button) instead of graded.
 type ReviewCard struct {
 	card
 	qs       []Question
 	act      ReviewActions
 	pos      int
 	counts   [Easy + 1]int // grades given, by grade
+	reported int
 	revealed bool
 	done     bool
 
 	Reveal *widget.Button   // while the answer is hidden
 	Grades []*widget.Button // Again..Easy once it is shown
 	Finish *widget.Button   // at the end
+	Report *widget.Button   // an AI-written question's, with OnReport
 }
 
 // NewReviewCard builds the card.
@@ -55,12 +61,12 @@ func NewReviewCard(qs []Question, act ReviewActions) *ReviewCard {
 }
 
 func (c *ReviewCard) render() {
-	c.Reveal, c.Grades, c.Finish = nil, nil, nil
+	c.Reveal, c.Grades, c.Finish, c.Report = nil, nil, nil, nil
 	if c.pos >= len(c.qs) {
 		c.done = true
 		c.Finish = widget.NewButton("Done (Enter)", func() { c.finish() })
 		c.Finish.Importance = widget.HighImportance
-		box := container.NewVBox(title(fmt.Sprintf("Reviewed %d. Each comes back when it is about to slip.", len(c.qs))))
+		box := container.NewVBox(title(fmt.Sprintf("Reviewed %d. Each comes back when it is about to slip.", c.graded())))
 		if s := c.summary(); s != "" {
 			box.Add(wrapped(s))
 		}
@@ -68,7 +74,23 @@ func (c *ReviewCard) render() {
 		return
 	}
 	q := c.qs[c.pos]
-	box := container.NewVBox(wrapped(fmt.Sprintf("Review %d of %d", c.pos+1, len(c.qs))), title(q.Prompt))
+	box := container.NewVBox(wrapped(fmt.Sprintf("Review %d of %d", c.pos+1, len(c.qs))))
+	if q.AIWritten {
+		box.Add(aiLabel(q))
+	}
+	box.Add(title(q.Prompt))
+	if c.revealed {
+		for i, o := range q.Options {
+			if o.Correct {
+				box.Add(wrapped(explain("Answer", i, o)))
+			}
+		}
+		box.Add(wrapped("How well did you recall it?"))
+	}
+	if q.AIWritten && c.act.OnReport != nil {
+		c.Report = reportButton(c.report)
+		box.Add(container.NewHBox(c.Report))
+	}
 	if !c.revealed {
 		if c.act.OnAsk != nil {
 			c.act.OnAsk(q.ID)
@@ -78,12 +100,6 @@ func (c *ReviewCard) render() {
 		c.show(container.NewBorder(nil, container.NewHBox(c.Reveal), nil, nil, container.NewVScroll(box)))
 		return
 	}
-	for i, o := range q.Options {
-		if o.Correct {
-			box.Add(wrapped(explain("Answer", i, o)))
-		}
-	}
-	box.Add(wrapped("How well did you recall it?"))
 	row := container.NewHBox()
 	for g := Again; g <= Easy; g++ {
 		b := widget.NewButton(fmt.Sprintf("%d %s", g, gradeNames[g]), func() { c.grade(g) })
@@ -104,6 +120,27 @@ func (c *ReviewCard) reveal() {
 	c.render()
 }
 
+// report skips the current AI-written question: the caller retires it
+// (OnReport), and it is not graded.
+func (c *ReviewCard) report() {
+	if c.done || c.Report == nil {
+		return
+	}
+	c.act.OnReport(c.qs[c.pos].ID)
+	c.reported++
+	c.pos++
+	c.revealed = false
+	c.render()
+}
+
+func (c *ReviewCard) graded() int {
+	n := 0
+	for _, k := range c.counts {
+		n += k
+	}
+	return n
+}
+
 // summary counts the grades given, e.g. "Again 1 · Good 2"; "" for none.
 func (c *ReviewCard) summary() string {
 	var parts []string
@@ -111,6 +148,9 @@ func (c *ReviewCard) summary() string {
 		if c.counts[g] > 0 {
 			parts = append(parts, fmt.Sprintf("%s %d", gradeNames[g], c.counts[g]))
 		}
+	}
+	if c.reported > 0 {
+		parts = append(parts, fmt.Sprintf("Reported %d", c.reported))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -130,7 +170,7 @@ func (c *ReviewCard) grade(g int) {
 
 func (c *ReviewCard) finish() {
 	if c.act.OnFinish != nil {
-		c.act.OnFinish(len(c.qs))
+		c.act.OnFinish(c.graded())
 	}
 }
 
@@ -139,6 +179,8 @@ func (c *ReviewCard) HandleKey(ev *fyne.KeyEvent) bool {
 	switch {
 	case ev.Name == fyne.KeyEscape:
 		call(c.act.OnDismiss)
+	case !c.done && ev.Name == fyne.KeyR && c.Report != nil:
+		c.report()
 	case c.done && isEnter(ev):
 		c.finish()
 	case !c.done && !c.revealed && (ev.Name == fyne.KeySpace || isEnter(ev)):
