@@ -277,12 +277,18 @@ func (w *Window) showQuiz() {
 
 // showReview runs a spaced-repetition review over the due questions: each
 // prompt, then (Space) its answer, graded 1 Again to 4 Easy; each grade is
-// recorded with the question's next card. Its last card sums the grades
+// recorded with the question's next card; an AI-written one can be
+// reported instead when the run can report. Its last card sums the grades
 // up, and Done completes the attempt as a finished quiz would.
 func (w *Window) showReview() {
+	var report func(string)
+	if rep := w.reporter(); rep != nil {
+		report = func(id string) { w.Touch(); rep(id) }
+	}
 	c := widgets.NewReviewCard(Questions(w.item.Questions), widgets.ReviewActions{
 		OnAsk:    w.run.Shown,
 		OnReveal: func(string) { w.Touch() },
+		OnReport: report,
 		OnGrade: func(id string, grade int) {
 			w.Touch()
 			w.answered++

@@ -20,19 +20,30 @@ type reportRun struct {
 	calls []string
 }
 
-func (r *reportRun) add(s string) { r.mu.Lock(); r.calls = append(r.calls, s); r.mu.Unlock() }
+func (r *reportRun) add(s string)    { r.mu.Lock(); r.calls = append(r.calls, s); r.mu.Unlock() }
 func (r *reportRun) Shown(id string) { r.add("shown " + id) }
 func (r *reportRun) Answer(_ context.Context, id string, _ []int, _ int) (bool, error) {
 	r.add("answer " + id)
 	return true, nil
 }
-func (r *reportRun) Reflect(context.Context, string) error         { return nil }
-func (r *reportRun) Finish(_ context.Context, outcome string) error { r.add("finish " + outcome); return nil }
+func (r *reportRun) Grade(_ context.Context, id string, _ int) error {
+	r.add("grade " + id)
+	return nil
+}
+func (r *reportRun) Reflect(context.Context, string) error { return nil }
+func (r *reportRun) Finish(_ context.Context, outcome string) error {
+	r.add("finish " + outcome)
+	return nil
+}
 func (r *reportRun) Report(_ context.Context, id string) error {
 	r.add("report " + id)
 	return nil
 }
-func (r *reportRun) got() string { r.mu.Lock(); defer r.mu.Unlock(); return strings.Join(r.calls, "; ") }
+func (r *reportRun) got() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return strings.Join(r.calls, "; ")
+}
 
 // plainRun is a Run that cannot report.
 type plainRun struct{ reportRun }
@@ -54,6 +65,18 @@ func TestQuestionsCarryProvenance(t *testing.T) {
 	}
 }
 
+// aiLesson is aiItem as a lesson: read, then quizzed.
+var aiLesson = func() lessonflow.Item { l := aiItem; l.Review = false; return l }()
+
+var (
+	// The lesson read; R reports (or does nothing), 1 answers when it was
+	// not reported, then the results and Done.
+	quizKeys = []fyne.KeyName{fyne.KeyReturn, fyne.KeyR, fyne.Key1, fyne.KeyReturn, fyne.KeyReturn, fyne.KeyReturn}
+	// R reports and ends the review (or does nothing); Space shows the
+	// answer and 1 grades it when it was not reported; Enter is Done.
+	reviewKeys = []fyne.KeyName{fyne.KeyR, fyne.KeySpace, fyne.Key1, fyne.KeyReturn}
+)
+
 func TestReportGoesThroughWriter(t *testing.T) {
 	tests := []struct {
 		name string
@@ -61,17 +84,25 @@ func TestReportGoesThroughWriter(t *testing.T) {
 			Run
 			got() string
 		}
+		item lessonflow.Item
+		keys []fyne.KeyName
 		want string
 	}{
-		{name: "a run that reports", run: &reportRun{}, want: "shown l1/ai-1; report l1/ai-1; finish completed"},
-		{name: "a run that cannot", run: &plainRun{}, want: "shown l1/ai-1; answer l1/ai-1; finish completed"},
+		{name: "a run that reports", run: &reportRun{}, item: aiLesson, keys: quizKeys,
+			want: "shown l1/ai-1; report l1/ai-1; finish completed"},
+		{name: "a run that cannot", run: &plainRun{}, item: aiLesson, keys: quizKeys,
+			want: "shown l1/ai-1; answer l1/ai-1; finish completed"},
+		{name: "a review, a run that reports", run: &reportRun{}, item: aiItem, keys: reviewKeys,
+			want: "shown l1/ai-1; report l1/ai-1; finish completed"},
+		{name: "a review, a run that cannot", run: &plainRun{}, item: aiItem, keys: reviewKeys,
+			want: "shown l1/ai-1; grade l1/ai-1; finish completed"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			a := test.NewTempApp(t)
 			wr := NewWriter(context.Background())
-			w := Show(a, aiItem, tc.run, Options{Writer: wr})
-			for _, k := range []fyne.KeyName{fyne.KeyR, fyne.Key1, fyne.KeyReturn, fyne.KeyReturn, fyne.KeyReturn} {
+			w := Show(a, tc.item, tc.run, Options{Writer: wr})
+			for _, k := range tc.keys {
 				w.Card.HandleKey(&fyne.KeyEvent{Name: k})
 			}
 			wr.Close()
