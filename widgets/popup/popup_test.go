@@ -24,7 +24,9 @@ func TestPlainPopup(t *testing.T) {
 		}
 		return ""
 	}, "linux", &log)
-	s.hints = func(focus, floating bool) { hints = append(hints, fmt.Sprintf("focus=%v floating=%v", focus, floating)) }
+	s.hints = func(focus, floating bool) {
+		hints = append(hints, fmt.Sprintf("focus=%v floating=%v", focus, floating))
+	}
 	cases := []struct {
 		name  string
 		popup bool
