@@ -378,14 +378,17 @@ func TestSimulatedDayOllama(t *testing.T) {
 			}
 			s := q.Stats()
 			rate := float64(ready) / float64(popups)
+			m.mu.Lock()
+			runs := len(m.real)
 			var realTotal time.Duration
 			for _, d := range m.real {
 				realTotal += d
 			}
+			m.mu.Unlock()
 			t.Logf("%d pop-ups over %.0f simulated minutes: %d found a verified AI quiz ready (%.0f %%); missed %v",
 				popups, now, ready, 100*rate, missed)
 			t.Logf("queue %+v; %d real quiz runs, %v of model time, %v wall; slowest pop-up store read %v",
-				s, len(m.real), realTotal.Round(time.Millisecond), time.Since(wall).Round(time.Millisecond), slowest)
+				s, runs, realTotal.Round(time.Millisecond), time.Since(wall).Round(time.Millisecond), slowest)
 			if s.Cancelled == 0 {
 				t.Error("no job was cancelled by activity: the trace did not exercise cancellation")
 			}
