@@ -97,6 +97,13 @@ func TestGradeRecordsAnswerAndCard(t *testing.T) {
 				t.Fatalf("stored card %+v\nwant %+v", card, want)
 			}
 			due[tc.grade] = card.Due
+			var events []store.AnswerEvent
+			if _, err := f.Store.AnswersAfter(ctx, 0, func(e store.AnswerEvent) error { events = append(events, e); return nil }); err != nil {
+				t.Fatal(err)
+			}
+			if last := events[len(events)-1]; last.QuestionID != q.ID || last.Rating != tc.grade || events[0].Rating != 0 {
+				t.Fatalf("answer events for the learner models: %+v", events)
+			}
 			if c, n := r.Counts(); n != 1 || (c == 1) != tc.right {
 				t.Fatalf("counts %d/%d", c, n)
 			}

@@ -102,6 +102,7 @@ type AnswerEvent struct {
 	QuestionID string
 	Skill      string // the main skill of the question's lesson
 	Correct    bool
+	Rating     int // 1..4 when the learner graded it on a review card; 0 for a quiz answer
 	At         time.Time
 }
 
@@ -109,7 +110,7 @@ type AnswerEvent struct {
 // the order they were written, and returns the last seq seen. Models keep
 // their state and replay only what is new.
 func (s *Store) AnswersAfter(ctx context.Context, seq int64, fn func(AnswerEvent) error) (int64, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT a.rowid, a.question_id, COALESCE(ls.skill_id, ''), a.correct, a.answered_at
+	rows, err := s.db.QueryContext(ctx, `SELECT a.rowid, a.question_id, COALESCE(ls.skill_id, ''), a.correct, COALESCE(a.rating, 0), a.answered_at
 		FROM answers a JOIN questions q ON q.id = a.question_id
 		LEFT JOIN lesson_skills ls ON ls.lesson_id = q.lesson_id AND ls.ord = 0
 		WHERE a.rowid > ? ORDER BY a.rowid`, seq)
@@ -120,7 +121,7 @@ func (s *Store) AnswersAfter(ctx context.Context, seq int64, fn func(AnswerEvent
 	for rows.Next() {
 		var e AnswerEvent
 		var at int64
-		if err := rows.Scan(&e.Seq, &e.QuestionID, &e.Skill, &e.Correct, &at); err != nil {
+		if err := rows.Scan(&e.Seq, &e.QuestionID, &e.Skill, &e.Correct, &e.Rating, &at); err != nil {
 			return seq, err
 		}
 		e.At = fromMS(at)

@@ -181,3 +181,26 @@ func TestCardsGrade(t *testing.T) {
 		}
 	}
 }
+
+func TestRatingOf(t *testing.T) {
+	cases := []struct {
+		name    string
+		correct bool
+		rating  int
+		want    fsrs.Rating
+	}{
+		{"quiz right", true, 0, fsrs.Good},
+		{"quiz wrong", false, 0, fsrs.Again},
+		{"graded hard", true, 2, fsrs.Hard},
+		{"graded easy", true, 4, fsrs.Easy},
+		{"graded again", false, 1, fsrs.Again},
+		{"out of range falls back", true, 7, fsrs.Good},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := ratingOf(tc.correct, tc.rating); got != tc.want {
+				t.Fatalf("ratingOf(%v, %d) = %v, want %v", tc.correct, tc.rating, got, tc.want)
+			}
+		})
+	}
+}

@@ -71,10 +71,11 @@ func RefitIfDue(ctx context.Context, st *store.Store, now time.Time) (bool, erro
 	type point struct {
 		at      time.Time
 		correct bool
+		rating  int
 	}
 	byQuestion := map[string][]point{}
 	if _, err := st.AnswersAfter(ctx, 0, func(e store.AnswerEvent) error {
-		byQuestion[e.QuestionID] = append(byQuestion[e.QuestionID], point{e.At, e.Correct})
+		byQuestion[e.QuestionID] = append(byQuestion[e.QuestionID], point{e.At, e.Correct, e.Rating})
 		return nil
 	}); err != nil {
 		return false, err
@@ -91,10 +92,7 @@ func RefitIfDue(ctx context.Context, st *store.Store, now time.Time) (bool, erro
 		times := make([]time.Time, len(pts))
 		ratings := make([]fsrs.Rating, len(pts))
 		for i, p := range pts {
-			times[i], ratings[i] = p.at, fsrs.Again
-			if p.correct {
-				ratings[i] = fsrs.Good
-			}
+			times[i], ratings[i] = p.at, ratingOf(p.correct, p.rating)
 		}
 		h, err := fsrs.HistoryFromReviews(times, ratings)
 		if err != nil {
@@ -161,4 +159,17 @@ func KTMastery(ctx context.Context, st *store.Store) (learner.Mastery, error) {
 		}
 	}
 	return learner.KTMastery{State: state}, nil
+}
+
+// ratingOf is an answer's FSRS rating for fitting: the learner's own grade
+// when they gave one on a review card, else Good for a right quiz answer
+// and Again for a wrong one (as Cards.Next schedules them).
+func ratingOf(correct bool, rating int) fsrs.Rating {
+	if r := fsrs.Rating(rating); r.Valid() {
+		return r
+	}
+	if correct {
+		return fsrs.Good
+	}
+	return fsrs.Again
 }
