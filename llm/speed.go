@@ -67,7 +67,7 @@ func (s Speed) TooSlow(model string) (slow bool, problem, fix string) {
 	return true, problem, fix
 }
 
-// MeasureSpeed asks model for a short generation, at most
+// MeasureSpeed asks model for a short schema-constrained generation of
 // SpeedProbeTokens tokens, and returns the generation speed the server
 // measured (eval_count / eval_duration: model loading and prompt reading
 // are not counted). It bounds the request by ctx; a cold model may need
@@ -79,8 +79,12 @@ func MeasureSpeed(ctx context.Context, base *url.URL, model string, hc *http.Cli
 	c := api.NewClient(base, hc)
 	stream := false
 	req := &api.GenerateRequest{
-		Model:     model,
-		Prompt:    "Count from one to forty in words, separated by commas.",
+		Model:  model,
+		Prompt: "List the whole numbers from 1 to 100 as a JSON array.",
+		// A schema, as quiz requests have (their grammar costs time too),
+		// that no answer can satisfy within SpeedProbeTokens: even a
+		// terse model writes the whole budget.
+		Format:    []byte(`{"type":"array","items":{"type":"integer"},"minItems":100}`),
 		Stream:    &stream,
 		KeepAlive: &api.Duration{Duration: DefaultKeepAlive},
 		Think:     &api.ThinkValue{Value: false},
