@@ -401,3 +401,27 @@ func TestSimulatedDayOllama(t *testing.T) {
 		})
 	}
 }
+
+// TestMeasureSpeedOllama: the speed probe against the real server gets its
+// whole 32-token budget even from the tiny model (which, unconstrained,
+// stops after one token) and the server's own timing.
+func TestMeasureSpeedOllama(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test; -short given")
+	}
+	base, tiny := llm.OllamaForTest(t)
+	model := singleThreaded(t, base, tiny)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	sp, err := llm.MeasureSpeed(ctx, base, model, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s: %.0f tokens/s (%d tokens in %v, load %v, latency %v)", model, sp.TokensPerSecond, sp.Tokens, sp.EvalTime, sp.LoadTime, sp.Latency)
+	if sp.Tokens != llm.SpeedProbeTokens || sp.TokensPerSecond <= 0 || sp.EvalTime > sp.Latency {
+		t.Errorf("speed %+v", sp)
+	}
+	if _, err := llm.MeasureSpeed(ctx, base, "no-such-model", nil); err == nil || !strings.Contains(err.Error(), "ollama pull no-such-model") {
+		t.Errorf("unknown model: %v", err)
+	}
+}
