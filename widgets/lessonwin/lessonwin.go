@@ -411,6 +411,9 @@ type Linger struct {
 	after time.Duration
 	quit  func()
 	timer *time.Timer
+	// OnClosed, when set, is called (on its own goroutine) after every
+	// window closes: the process tells the resident to refresh its menu.
+	OnClosed func()
 }
 
 // NewLinger calls quit (from a timer goroutine) once no window has been
@@ -439,5 +442,8 @@ func (l *Linger) Closed() {
 	}
 	if l.open == 0 && l.timer == nil {
 		l.timer = time.AfterFunc(l.after, l.quit)
+	}
+	if l.OnClosed != nil {
+		go l.OnClosed()
 	}
 }

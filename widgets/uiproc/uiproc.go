@@ -219,6 +219,10 @@ func Start(ctx context.Context, fa fyne.App, cfg Config, d Deps, quit func()) (*
 	pr := &Process{App: a, release: release, deps: d, paths: p, fa: fa, stop: make(chan struct{})}
 	pr.Writer = lessonwin.NewWriter(context.WithoutCancel(ctx))
 	pr.Linger = lessonwin.NewLinger(cfg.Linger, quit)
+	// A closed window may have changed today's count, the profile or the
+	// settings: the resident re-reads them now rather than at its next
+	// quarter-hour refresh.
+	pr.Linger.OnClosed = pr.refreshTray
 	pr.startTheme(ctx, fa)
 	// Warm from here on: requests that come while the first window is
 	// being shown wait for the UI loop. A failure only costs the warm
@@ -321,6 +325,18 @@ func (p *Process) report(moment string, o ipc.Outcome) {
 			fmt.Fprintf(p.stderr(), "tidbit-ui: telling the tray %q: %v\n", msg, err)
 		}
 	}()
+}
+
+// refreshTray asks the resident to re-read today's progress and the
+// settings; a missing tray is no error.
+func (p *Process) refreshTray() {
+	timeout := p.deps.TrayTimeout
+	if timeout <= 0 {
+		timeout = 2 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	_ = instance.Ask(ctx, ipc.TraySocket(p.paths.Data), "refresh")
 }
 
 func (p *Process) do(f func()) {

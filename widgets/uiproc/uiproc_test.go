@@ -373,3 +373,30 @@ func BenchmarkWarmOpen(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+// TestClosedWindowRefreshesTheTray: after a window closes, the resident is
+// asked to refresh (today's count, settings), so its menu need not poll.
+func TestClosedWindowRefreshesTheTray(t *testing.T) {
+	fa := test.NewTempApp(t)
+	dir := t.TempDir()
+	lines := make(chan string, 8)
+	srv, err := instance.Listen(ipc.TraySocket(dir), func(line string) error { lines <- line; return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	pr, err := Start(context.Background(), fa, Config{Command: "lesson", Linger: time.Minute}, deps(dir), func() {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pr.Close)
+	pr.Window.Card.HandleKey(&fyne.KeyEvent{Name: fyne.KeyEscape}) // Esc closes the lesson window
+	select {
+	case l := <-lines:
+		if l != "refresh" {
+			t.Fatalf("tray got %q, want refresh", l)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the tray was not asked to refresh")
+	}
+}
