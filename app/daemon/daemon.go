@@ -136,11 +136,13 @@ func (d *Daemon) Run(ctx context.Context) error {
 		d.launcher.Args = append(d.launcher.Args, "--linger", d.Linger.String())
 	}
 	defer d.shutdown()
-	window := func(name string) func() { return func() { d.openWindow(name) } }
+	// Menu actions return at once: opening a window may wait for a busy
+	// window process, and a click must never hold up the menu.
+	window := func(name string) func() { return func() { go d.openWindow(name) } }
 	return tray.Run(ctx, tray.Deps{
 		Host: d.Host,
 		Actions: tray.Actions{
-			LearnNow: func() { d.openWindow("lesson") },
+			LearnNow: window("lesson"),
 			Progress: window("progress"),
 			Profile:  window("profile"),
 			Library:  window("library"),

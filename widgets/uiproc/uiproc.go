@@ -238,9 +238,6 @@ func Start(ctx context.Context, fa fyne.App, cfg Config, d Deps, quit func()) (*
 	return pr, nil
 }
 
-// OpenTimeout bounds how long an `open` request waits for the UI thread.
-const OpenTimeout = 10 * time.Second
-
 // handle answers one ui.sock request (on a server goroutine).
 func (p *Process) handle(line string) error {
 	if ipc.Verb(line) != ipc.OpenVerb {
@@ -255,16 +252,26 @@ func (p *Process) handle(line string) error {
 		first, _, _ := strings.Cut(err.Error(), "\n") // not the whole usage text
 		return errors.New(first)
 	}
-	done := make(chan error, 1)
-	p.do(func() { done <- p.Open(context.Background(), p.fa, cfg) })
+	// Answer at once, open on the UI thread afterwards: creating a window
+	// can take seconds on a loaded machine, and the asker (the resident,
+	// or a second start) must not wait for the first frame. What can be
+	// refused is checked first: an unknown lesson, a process ending.
+	if cfg.LessonID != "" {
+		if _, err := p.App.Store.Lesson(context.Background(), cfg.LessonID); err != nil {
+			return fmt.Errorf("lesson %s: %w", cfg.LessonID, err)
+		}
+	}
 	select {
-	case err := <-done:
-		return err
 	case <-p.stop:
 		return errors.New("the window process is ending")
-	case <-time.After(OpenTimeout):
-		return errors.New("the window process did not open the window in time")
+	default:
 	}
+	p.do(func() {
+		if err := p.Open(context.Background(), p.fa, cfg); err != nil {
+			fmt.Fprintf(p.stderr(), "tidbit-ui: opening the %s window: %v\n", cfg.Command, err)
+		}
+	})
+	return nil
 }
 
 // Close stops answering requests, waits for queued writes and outcome
@@ -371,7 +378,7 @@ func (p *Process) popupHide(ctx context.Context, cfg Config) time.Duration {
 }
 
 // HandOverTimeout bounds asking a warm process to open a window.
-const HandOverTimeout = 3 * time.Second
+const HandOverTimeout = 5 * time.Second
 
 // HandOver asks the warm window process of dataDir to open the window of
 // args (a tidbit-ui command line). reached is false when no process
