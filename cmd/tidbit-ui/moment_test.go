@@ -36,32 +36,14 @@ func TestDesktopMomentChain(t *testing.T) {
 	}
 	ui := buildUI(t)
 	bin := filepath.Dir(ui)
-	// The resident runs without -race: fyne.io/systray v1.12.2 races on
-	// its menu version (see app/tray/testdata/harness).
-	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "tray-harness"),
-		"github.com/tidbit-learn/tidbit/app/tray/testdata/harness").CombinedOutput(); err != nil {
-		t.Fatalf("building the tray harness: %v\n%s", err, out)
-	}
+	buildHarness(t, bin)
 	s := newSession(t)
 	d := dialDesk(t, s)
-	data := dataDir(t, s)
-	// Onboarded, so the first start opens no welcome window.
+	data := onboardedData(t, s)
 	p, err := paths.Resolve(data, paths.OS())
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := core.Open(context.Background(), p, core.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := settings.Update(context.Background(), a.Store, func(s *settings.Settings) {
-		s.Onboarded = true
-		off := false
-		s.StartAtLogin = &off
-	}); err != nil {
-		t.Fatal(err)
-	}
-	a.Close()
 
 	wa := d.waitWorkArea(s)
 	work := d.workWindow(s)
@@ -130,4 +112,39 @@ func TestDesktopMomentChain(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatalf("the resident did not stop on SIGTERM\n%s", s.logs())
 	}
+}
+
+// buildHarness builds the resident (the tray harness) into bin, without
+// -race: fyne.io/systray v1.12.2 races on its menu version (see
+// app/tray/testdata/harness).
+func buildHarness(t testing.TB, bin string) {
+	t.Helper()
+	if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "tray-harness"),
+		"github.com/tidbit-learn/tidbit/app/tray/testdata/harness").CombinedOutput(); err != nil {
+		t.Fatalf("building the tray harness: %v\n%s", err, out)
+	}
+}
+
+// onboardedData is the session's data folder with onboarding done (so
+// the first start opens no welcome window) and start at login off.
+func onboardedData(t testing.TB, s *session) string {
+	t.Helper()
+	data := dataDir(t, s)
+	p, err := paths.Resolve(data, paths.OS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := core.Open(context.Background(), p, core.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := settings.Update(context.Background(), a.Store, func(s *settings.Settings) {
+		s.Onboarded = true
+		off := false
+		s.StartAtLogin = &off
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
