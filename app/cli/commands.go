@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -30,7 +29,6 @@ import (
 	"github.com/tidbit-learn/tidbit/app/settings"
 	"github.com/tidbit-learn/tidbit/app/store"
 	"github.com/tidbit-learn/tidbit/app/xapi"
-	"github.com/tidbit-learn/tidbit/llm"
 )
 
 func (c *cli) learnCmd() *cobra.Command {
@@ -635,42 +633,12 @@ func (c *cli) checkModel(ctx context.Context, st *store.Store) doctor.Result {
 	if st != nil {
 		set, _ = settings.Load(ctx, st)
 	}
-	host, model, allowRemote := set.ModelHost, set.Model, set.AllowRemote
-	if model == "" {
-		model = llm.DefaultModel
+	mc := set.CheckModel(ctx, c.Env.Getenv)
+	r := doctor.Result{Status: doctor.Warn, Detail: mc.Detail, Fix: mc.Fix}
+	if mc.OK {
+		r.Status = doctor.OK
 	}
-	u, err := llm.ResolveHost(host, c.Env.Getenv, allowRemote)
-	if err != nil {
-		return doctor.Result{Status: doctor.Warn, Detail: err.Error(), Fix: "point OLLAMA_HOST at 127.0.0.1, or allow a remote server in Settings"}
-	}
-	s := llm.Probe(ctx, u, model, nil)
-	if s.Problem != "" {
-		return doctor.Result{Status: doctor.Warn, Detail: fmt.Sprintf("%s at %s (optional: without it Tidbit uses authored questions)", s.Problem, s.Host), Fix: s.Fix}
-	}
-	return modelSpeed(ctx, u, model, fmt.Sprintf("Ollama %s at %s with %s", s.Version, s.Host, model))
-}
-
-// modelSpeed measures the model with a short bounded generation and warns
-// when a quiz would take more than a minute. It stops a little before the
-// check's deadline: a model still loading is "not measured", not slow.
-func modelSpeed(ctx context.Context, u *url.URL, model, detail string) doctor.Result {
-	mctx := ctx
-	if dl, ok := ctx.Deadline(); ok {
-		var cancel context.CancelFunc
-		mctx, cancel = context.WithDeadline(ctx, dl.Add(-250*time.Millisecond))
-		defer cancel()
-	}
-	sp, err := llm.MeasureSpeed(mctx, u, model, nil)
-	switch {
-	case llm.IsProbeTimeout(mctx, err):
-		return doctor.Result{Status: doctor.OK, Detail: detail + "; speed not measured (the model is still loading: run doctor again)"}
-	case err != nil:
-		return doctor.Result{Status: doctor.Warn, Detail: fmt.Sprintf("%s; %v", detail, err), Fix: "check the model with `ollama run " + model + "`"}
-	}
-	if slow, problem, fix := sp.TooSlow(model); slow {
-		return doctor.Result{Status: doctor.Warn, Detail: fmt.Sprintf("%s: %s (optional: Tidbit uses authored questions until quizzes are ready)", detail, problem), Fix: fix}
-	}
-	return doctor.Result{Status: doctor.OK, Detail: fmt.Sprintf("%s, %.0f tokens/s (a quiz in about %s)", detail, sp.TokensPerSecond, sp.QuizTime().Round(time.Second))}
+	return r
 }
 
 // reportMastered queues xAPI "mastered" statements for the skills of the

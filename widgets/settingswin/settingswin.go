@@ -35,6 +35,9 @@ type Deps struct {
 	Save func(ctx context.Context, s settings.Settings) error
 	// Check reads one calendar source with the settings on screen.
 	Check func(ctx context.Context, source string, s settings.Settings) (string, error)
+	// CheckModel asks the model server on screen whether it runs, has the
+	// model and is fast enough (settings.CheckModel).
+	CheckModel func(ctx context.Context, s settings.Settings) settings.ModelCheck
 	// Autostart brings start at login in line with on.
 	Autostart func(on bool) error
 	// Home is the user's home folder: a calendar typed as ~/work.ics is
@@ -65,8 +68,10 @@ type Window struct {
 	calResult map[string]string
 	newCal    *formkit.Entry
 	remoteMsg *widget.Label
-	status    *widget.Label
-	scroll    *container.Scroll
+	// ModelResult shows the model server check: what is wrong and what to do.
+	ModelResult *widget.Label
+	status      *widget.Label
+	scroll      *container.Scroll
 	// SaveButton and CloseButton end the tab order.
 	SaveButton, CloseButton *formkit.Button
 }
@@ -181,10 +186,14 @@ func (w *Window) build() fyne.CanvasObject {
 	remote := w.check("allow_remote", "Allow a remote model server (on another computer)")
 	w.checks["allow_remote"].OnChanged = func(on bool) { w.showRemote(on) }
 	w.showRemote(w.checks["allow_remote"].Checked)
+	w.ModelResult = widget.NewLabel("")
+	w.ModelResult.Wrapping = fyne.TextWrapWord
+	w.ModelResult.Hide()
 	model := container.NewVBox(formkit.Heading("Model server (Ollama)"),
 		w.entry("model_host", "host:port or URL; empty: $OLLAMA_HOST, else 127.0.0.1:11434"),
 		w.entry("model", "empty: the default model"),
 		remote, w.remoteMsg,
+		formkit.NewButton(w.keys, "Check the model server", w.checkModel), w.ModelResult,
 		w.check("no_ai", "Never use the model (authored questions only)"),
 		w.check("ai_lessons", "Write new micro-lessons for gaps (AI, opt-in)"),
 		w.check("debug_log", "Keep a local debug log of prompts and model answers"))
@@ -277,6 +286,32 @@ func (w *Window) removeCalendar(src string) {
 	delete(w.calResult, src)
 	w.refreshCalendars()
 	w.Canvas().Focus(w.newCal)
+}
+
+// checkModel asks the model server on screen off the UI goroutine and
+// shows what is wrong and what to do (or that it works, and how fast).
+func (w *Window) checkModel() {
+	if w.deps.CheckModel == nil {
+		return
+	}
+	s, _ := w.current()
+	w.ModelResult.SetText("Checking…")
+	w.ModelResult.Importance = widget.MediumImportance
+	w.ModelResult.Show()
+	formkit.Go(w.deps.Background, func() settings.ModelCheck {
+		ctx, cancel := context.WithTimeout(context.Background(), settings.ModelCheckTimeout)
+		defer cancel()
+		return w.deps.CheckModel(ctx, s)
+	}, func(mc settings.ModelCheck) {
+		if w.closed {
+			return
+		}
+		w.ModelResult.Importance = widget.SuccessImportance
+		if !mc.OK {
+			w.ModelResult.Importance = widget.WarningImportance
+		}
+		w.ModelResult.SetText(mc.String())
+	})
 }
 
 // checkCalendar reads src off the UI goroutine with the settings on

@@ -67,6 +67,12 @@ func open(t *testing.T, s settings.Settings) *harness {
 			}
 			return fmt.Sprintf("12 events, 3 busy today (%s, all-day busy %v)", filepath.Base(src), s.AllDayBusy), nil
 		},
+		CheckModel: func(_ context.Context, s settings.Settings) settings.ModelCheck {
+			if s.ModelHost == "127.0.0.1:1" {
+				return settings.ModelCheck{Detail: "the server is not running at 127.0.0.1:1", Fix: "run `ollama serve`"}
+			}
+			return settings.ModelCheck{OK: true, Detail: "Ollama 0.17.4 at " + s.ModelHost + " with " + s.Model + ", 24 tokens/s"}
+		},
 		Autostart:  func(on bool) error { h.autorun = append(h.autorun, on); return nil },
 		Home:       "/home/you",
 		Theme:      func(name string) { h.themes = append(h.themes, name) },
@@ -253,6 +259,29 @@ func TestCalendarCheckAndRemove(t *testing.T) {
 	}
 }
 
+// TestModelCheck: the Check button asks about the model server on screen
+// and says what is wrong and what to do.
+func TestModelCheck(t *testing.T) {
+	h := open(t, settings.Settings{})
+	w := h.w
+	typeInto(w, w.entries["model_host"], "127.0.0.1:1")
+	w.checkModel()
+	h.bg.Wait()
+	if got := w.ModelResult.Text; got != "the server is not running at 127.0.0.1:1 → run `ollama serve`" || w.ModelResult.Importance != widget.WarningImportance {
+		t.Fatalf("check %q (%v)", got, w.ModelResult.Importance)
+	}
+	typeInto(w, w.entries["model_host"], "127.0.0.1:11434")
+	typeInto(w, w.entries["model"], "llama3.2:1b")
+	w.checkModel()
+	h.bg.Wait()
+	if got := w.ModelResult.Text; got != "Ollama 0.17.4 at 127.0.0.1:11434 with llama3.2:1b, 24 tokens/s" || w.ModelResult.Importance != widget.SuccessImportance {
+		t.Fatalf("check %q", got)
+	}
+	if m := test.RenderToMarkup(w.Canvas()); !strings.Contains(m, "24 tokens/s") {
+		t.Fatal("result not shown")
+	}
+}
+
 // calendarButtons finds each row's buttons by "Check SOURCE" / "Remove SOURCE".
 func calendarButtons(w *Window) map[string]*formkit.Button {
 	out := map[string]*formkit.Button{}
@@ -290,7 +319,7 @@ func TestKeyboard(t *testing.T) {
 	want := "button Check | button Remove | new calendar | button Add | addresses | check All-day events block time | work_start | work_end | " +
 		"check Mon | check Tue | check Wed | check Thu | check Fri | check Sat | check Sun | quiet | max_per_day | max_minutes | spacing_min | weekly_goal | " +
 		"pause_after_s | break_after_m | popup_hide_min | check Pop up only around calendar events, not at idle pauses | model_host | model | " +
-		"check Allow a remote model server (on another computer) | check Never use the model (authored questions only) | " +
+		"check Allow a remote model server (on another computer) | button Check the model server | check Never use the model (authored questions only) | " +
 		"check Write new micro-lessons for gaps (AI, opt-in) | check Keep a local debug log of prompts and model answers | " +
 		"check Start Tidbit when I log in | theme | button Close | button Save"
 	if got != want {

@@ -24,9 +24,12 @@ func openSettings(ctx context.Context, fa fyne.App, p *Process, _ Config) error 
 	home, _ := p.deps.Env.HomeDir()
 	p.Linger.Opened()
 	settingswin.Show(fa, s, settingswin.Deps{
-		Home:      home,
-		Save:      func(ctx context.Context, s settings.Settings) error { return settings.Save(ctx, p.App.Store, s) },
-		Check:     p.checkCalendar,
+		Home:  home,
+		Save:  func(ctx context.Context, s settings.Settings) error { return settings.Save(ctx, p.App.Store, s) },
+		Check: p.checkCalendar,
+		CheckModel: func(ctx context.Context, s settings.Settings) settings.ModelCheck {
+			return s.CheckModel(ctx, p.deps.Env.Getenv)
+		},
 		Autostart: p.applyAutostart,
 		Theme:     func(name string) { applyTheme(fa, name) },
 		OnClosed:  p.Linger.Closed,
