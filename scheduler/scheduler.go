@@ -452,6 +452,15 @@ func (s *Scheduler) wakeJob() {
 		} else {
 			s.nextPresence = time.Time{}
 		}
+		// While background work runs because the user is idle, keep
+		// looking (one cheap query every AwayPoll) so their return stops
+		// it within seconds, even when no moment is due for a while.
+		if s.opts.OnIdle != nil && s.idleNow {
+			poll := s.eng.Config().AwayPoll
+			if s.nextPresence.IsZero() || s.nextPresence.After(now.Add(poll)) {
+				s.nextPresence = now.Add(poll)
+			}
+		}
 		s.mu.Unlock()
 	}
 	if s.opts.OnMoment != nil {

@@ -213,3 +213,39 @@ func TestOnIdle(t *testing.T) {
 		t.Fatalf("idle changes %q", got)
 	}
 }
+
+// TestOnIdleHearsTheReturnSoon: while the user is idle (background work
+// may run), the scheduler keeps sampling every AwayPoll even when no
+// moment could be offered for a while, so the return is heard in seconds.
+func TestOnIdleHearsTheReturnSoon(t *testing.T) {
+	fc := clockwork.NewFakeClockAt(monday.Add(9 * time.Hour))
+	// Idle since 8:58:50 (a pause is offered at 9:00, so spacing allows
+	// no other moment before 9:45, and a break would start at 9:03:50),
+	// back at 9:02.
+	pres := &tracePresence{clock: fc, known: true, lockKnown: true,
+		active: []span{{8 * time.Hour, 8*time.Hour + 58*time.Minute + 50*time.Second}, {9*time.Hour + 2*time.Minute, 17 * time.Hour}}}
+	var mu sync.Mutex
+	var back time.Time
+	s, err := New(Options{Clock: fc, Presence: pres,
+		Policy: moments.Config{WorkingHours: calendar.WorkingHours{Start: 9 * time.Hour, End: 17 * time.Hour, Location: berlin}},
+		OnIdle: func(idle bool) {
+			mu.Lock()
+			if !idle && back.IsZero() {
+				back = fc.Now()
+			}
+			mu.Unlock()
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop()
+	runUntil(t, s, fc, monday.Add(9*time.Hour+20*time.Minute))
+	mu.Lock()
+	defer mu.Unlock()
+	if back.IsZero() || back.Sub(monday.Add(9*time.Hour+2*time.Minute)) > 20*time.Second {
+		t.Fatalf("the return at 9:02 was heard at %v", back.In(berlin))
+	}
+}

@@ -266,8 +266,9 @@ func (d *Daemon) notifyOffer(ctx context.Context, m moments.Moment, it Offered) 
 	}
 }
 
-// checkTrayHost says once, in a notification, that this desktop shows no
-// tray icons (plain GNOME), and how to reach Tidbit anyway.
+// checkTrayHost says once, in a window (a notification where no window
+// can be shown), that this desktop shows no tray icons (plain GNOME), and
+// how to reach Tidbit anyway.
 func (d *Daemon) checkTrayHost(ctx context.Context) {
 	has := d.TrayHost
 	if has == nil {
@@ -279,14 +280,21 @@ func (d *Daemon) checkTrayHost(ctx context.Context) {
 		return
 	}
 	d.logf("no tray host on this desktop: pop-ups and notifications still work; `tidbit ui lesson` and `tidbit learn` open a lesson")
-	if d.set.NoTrayNoticeShown || d.notifier == nil {
+	if d.set.NoTrayNoticeShown {
 		return
 	}
-	err := d.notifier.Notify(cctx, Notification{Summary: "Tidbit is running",
-		Body: "This desktop shows no tray icons, so Tidbit has no icon here. It still offers lessons at good moments; " +
-			"run `tidbit ui lesson` or `tidbit learn` to start one, and `tidbit doctor` for how to get a tray."})
-	if err != nil {
-		d.logf("%v", err)
+	switch {
+	case d.Getenv("DISPLAY") != "" && !d.waylandOnly():
+		go d.openWindow("notray")
+	case d.notifier != nil:
+		err := d.notifier.Notify(cctx, Notification{Summary: "Tidbit is running",
+			Body: "This desktop shows no tray icons, so Tidbit has no icon here. It still offers lessons at good moments; " +
+				"run `tidbit ui lesson` or `tidbit learn` to start one, and `tidbit doctor` for how to get a tray."})
+		if err != nil {
+			d.logf("%v", err)
+			return
+		}
+	default:
 		return
 	}
 	if err := settings.Update(ctx, d.app.Store, func(s *settings.Settings) { s.NoTrayNoticeShown = true }); err != nil {

@@ -400,3 +400,31 @@ func TestClosedWindowRefreshesTheTray(t *testing.T) {
 		t.Fatal("the tray was not asked to refresh")
 	}
 }
+
+// TestNoTrayNotice: the "no tray icon" window says how to reach Tidbit and
+// closes with OK or Esc.
+func TestNoTrayNotice(t *testing.T) {
+	fa := test.NewTempApp(t)
+	pr, err := Start(context.Background(), fa, Config{Command: "notray", Linger: time.Minute}, deps(t.TempDir()), func() {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pr.Close)
+	var notice fyne.Window
+	for _, w := range fa.Driver().AllWindows() {
+		if strings.Contains(w.Title(), "no tray icon") {
+			notice = w
+		}
+	}
+	if notice == nil {
+		t.Fatal("no notice window")
+	}
+	if m := test.RenderToMarkup(notice.Canvas()); !strings.Contains(m, "tidbit ui lesson") || !strings.Contains(m, "tidbit doctor") {
+		t.Fatalf("the notice does not say how to reach Tidbit:\n%s", m)
+	}
+	before := len(fa.Driver().AllWindows())
+	notice.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if n := len(fa.Driver().AllWindows()); n != before-1 {
+		t.Fatalf("%d windows after Esc, %d before", n, before)
+	}
+}

@@ -30,11 +30,12 @@ var windows = map[string]opener{
 	"profile":    openProfile,
 	"settings":   openSettings,
 	"onboarding": openOnboarding,
+	"notray":     openNoTray,
 }
 
 // windowNames lists every window the command line accepts; ones without an
 // opener yet answer with a clear error rather than a usage message.
-var windowNames = []string{"lesson", "progress", "profile", "library", "settings", "onboarding"}
+var windowNames = []string{"lesson", "progress", "profile", "library", "settings", "onboarding", "notray"}
 
 func isWindow(name string) bool {
 	for _, n := range windowNames {
