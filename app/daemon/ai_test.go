@@ -29,11 +29,15 @@ type fakeMaker struct {
 	made       int
 	cancelled  int
 	blockAfter int
+	held       int // requests held so far
 }
 
 func (m *fakeMaker) Quiz(ctx context.Context, l llm.Lesson) (llm.Quiz, error) {
 	m.mu.Lock()
 	block := m.blockAfter > 0 && m.made >= m.blockAfter
+	if block {
+		m.held++
+	}
 	m.mu.Unlock()
 	if block {
 		<-ctx.Done()
@@ -116,6 +120,7 @@ func TestAIQuizzesWhileIdle(t *testing.T) {
 		return ready >= 3
 	})
 	// The fourth request hangs; the user comes back and it is cancelled.
+	eventually(t, "the fourth request held", func() bool { maker.mu.Lock(); defer maker.mu.Unlock(); return maker.held >= 1 })
 	r.pres.input(wednesday.Add(2 * time.Minute))
 	r.advance(t, wednesday.Add(3*time.Minute))
 	eventually(t, "the request cancelled by activity", func() bool { _, c := maker.count(); return c >= 1 })
