@@ -4,8 +4,10 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -110,6 +112,16 @@ func TestDesktopTrayIconClick(t *testing.T) {
 		t.Fatalf("choosing Learn now: %v %s", err, out)
 	}
 	waitFor(t, 60*time.Second, "the lesson window", func() bool { return s.window() != "" }, s.logs)
+
+	// A second start hands over to the running resident and exits at once.
+	second := exec.Command(filepath.Join(bin, "tray-harness"), "--data-dir", data, "--self", filepath.Join(bin, "tidbit"))
+	second.Env = s.env
+	start := time.Now()
+	if out, err := second.CombinedOutput(); err != nil || !strings.Contains(string(out), "already running") {
+		t.Fatalf("second start: %v\n%s", err, out)
+	}
+	t.Logf("a second start handed over and exited in %v", time.Since(start).Round(time.Millisecond))
+
 	if err := resident.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -19,6 +20,7 @@ import (
 	"github.com/tidbit-learn/tidbit/app/core"
 	"github.com/tidbit-learn/tidbit/app/daemon"
 	"github.com/tidbit-learn/tidbit/app/paths"
+	"github.com/tidbit-learn/tidbit/app/tray"
 )
 
 func main() {
@@ -36,7 +38,12 @@ func main() {
 	defer stop()
 	r := daemon.Daemon{Paths: p, Self: *self, Linger: *linger, Log: os.Stderr, NoScheduler: !*withMoments,
 		Open: func(ctx context.Context) (*core.App, error) { return core.Open(ctx, p, core.Options{}) }}
-	if err := r.Run(ctx); err != nil {
+	err = r.Run(ctx)
+	if errors.Is(err, tray.ErrHandedOver) { // as `tidbit` does: exit 0
+		fmt.Fprintln(os.Stderr, err)
+		return
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
