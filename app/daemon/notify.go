@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"time"
 
 	"github.com/godbus/dbus/v5"
+
+	"github.com/tidbit-learn/tidbit/app/doctor"
 )
 
 // Notification is a desktop notification with actions.
@@ -51,21 +54,18 @@ type DBusNotifier struct {
 // would run dbus-launch and leave a daemon behind.
 func NewDBusNotifier(address string) (*DBusNotifier, error) {
 	var conn *dbus.Conn
-	var err error
 	if address == "" {
-		if conn, err = dbus.SessionBusPrivateNoAutoStartup(); err == nil {
-			if err = conn.Auth(nil); err == nil {
-				err = conn.Hello()
-			}
-			if err != nil {
-				conn.Close()
-			}
+		c, why := doctor.SessionBus(doctor.Env{Getenv: os.Getenv})
+		if c == nil {
+			return nil, fmt.Errorf("notifications: %s", why)
 		}
+		conn = c
 	} else {
-		conn, err = dbus.Connect(address)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("notifications: cannot reach the session bus: %w", err)
+		c, err := dbus.Connect(address)
+		if err != nil {
+			return nil, fmt.Errorf("notifications: cannot reach the session bus: %w", err)
+		}
+		conn = c
 	}
 	n := &DBusNotifier{conn: conn, signals: make(chan *dbus.Signal, 16), waiting: map[uint32]func(string){}, done: make(chan struct{})}
 	for _, member := range []string{"ActionInvoked", "NotificationClosed"} {

@@ -10,9 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/godbus/dbus/v5"
-
 	"github.com/tidbit-learn/tidbit/app/assign"
+	"github.com/tidbit-learn/tidbit/app/doctor"
 	"github.com/tidbit-learn/tidbit/app/ipc"
 	"github.com/tidbit-learn/tidbit/app/learner"
 	"github.com/tidbit-learn/tidbit/app/learner/storepick"
@@ -272,7 +271,7 @@ func (d *Daemon) notifyOffer(ctx context.Context, m moments.Moment, it Offered) 
 func (d *Daemon) checkTrayHost(ctx context.Context) {
 	has := d.TrayHost
 	if has == nil {
-		has = func(ctx context.Context) bool { return hasTrayHost(ctx) }
+		has = d.hasTrayHost
 	}
 	cctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
@@ -303,24 +302,11 @@ func (d *Daemon) checkTrayHost(ctx context.Context) {
 	d.set.NoTrayNoticeShown = true
 }
 
-// hasTrayHost asks the running session bus for a StatusNotifierWatcher.
-func hasTrayHost(ctx context.Context) bool {
-	conn, err := dbus.SessionBusPrivateNoAutoStartup()
-	if err != nil {
-		return true // no bus: nothing to say, doctor explains
-	}
-	defer conn.Close()
-	if err := conn.Auth(nil); err != nil {
-		return true
-	}
-	if err := conn.Hello(); err != nil {
-		return true
-	}
-	var ok bool
-	if err := conn.BusObject().CallWithContext(ctx, "org.freedesktop.DBus.NameHasOwner", 0, "org.kde.StatusNotifierWatcher").Store(&ok); err != nil {
-		return true
-	}
-	return ok
+// hasTrayHost asks the running session bus for a tray host; when the bus
+// cannot be asked there is nothing to say (doctor explains).
+func (d *Daemon) hasTrayHost(ctx context.Context) bool {
+	running, known := doctor.TrayHostRunning(ctx, doctor.Env{Getenv: d.Getenv})
+	return running || !known
 }
 
 // onIdle is told by the scheduler when the user goes idle or comes back.

@@ -48,6 +48,24 @@ func x11Socket(display string) string {
 	return filepath.Join("/tmp/.X11-unix", "X"+n)
 }
 
+// SessionBus connects to the user's running D-Bus session bus, or says
+// why not; it never starts one. The caller closes the connection.
+func SessionBus(env Env) (*dbus.Conn, string) { return sessionBus(env) }
+
+// TrayHostRunning reports whether a StatusNotifierItem host (the tray)
+// is on the session bus; known is false when the bus cannot be asked.
+func TrayHostRunning(ctx context.Context, env Env) (running, known bool) {
+	conn, _ := sessionBus(env)
+	if conn == nil {
+		return false, false
+	}
+	defer conn.Close()
+	return hasOwner(ctx, conn, trayWatcher), true
+}
+
+// trayWatcher is the name a tray host owns on the session bus.
+const trayWatcher = "org.kde.StatusNotifierWatcher"
+
 // sessionBus connects to the user's D-Bus session bus, or says why not.
 func sessionBus(env Env) (*dbus.Conn, string) {
 	if env.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" && env.Getenv("XDG_RUNTIME_DIR") == "" {
@@ -84,7 +102,7 @@ func TrayHost(env Env) Check {
 			return Result{Status: Warn, Detail: why, Fix: "run Tidbit inside a desktop session; `tidbit learn` works without one"}
 		}
 		defer conn.Close()
-		if hasOwner(ctx, conn, "org.kde.StatusNotifierWatcher") {
+		if hasOwner(ctx, conn, trayWatcher) {
 			return Result{Status: OK, Detail: "a StatusNotifierItem host is running"}
 		}
 		return Result{Status: Warn, Detail: "no tray host (plain GNOME shows no tray icons)",
