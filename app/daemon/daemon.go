@@ -67,6 +67,9 @@ type Daemon struct {
 	Notifier Notifier
 	// TrayHost says whether a tray host runs; nil asks the session bus.
 	TrayHost func(ctx context.Context) bool
+	// TrayGrace is how long after start the tray host is looked for (the
+	// panel may start after Tidbit at login); 0: 30 s.
+	TrayGrace time.Duration
 	// NoScheduler runs the tray without moments (tests of the menu alone).
 	NoScheduler bool
 	// NewModel makes the quiz maker for a model server and model; nil:
@@ -79,17 +82,18 @@ type Daemon struct {
 	writes   *writer
 	items    items
 
-	mu       sync.Mutex
-	sched    *scheduler.Scheduler
-	set      settings.Settings
-	pres     Presence
-	uiErr    error
-	notifier Notifier
-	schedCtx context.Context
-	stopping bool
-	trim     trimmer
-	ai       aiWork
-	pre      prepicked
+	mu        sync.Mutex
+	sched     *scheduler.Scheduler
+	set       settings.Settings
+	pres      Presence
+	uiErr     error
+	notifier  Notifier
+	schedCtx  context.Context
+	stopping  bool
+	trim      trimmer
+	trayCheck *time.Timer
+	ai        aiWork
+	pre       prepicked
 }
 
 func (d *Daemon) defaults() {
@@ -192,7 +196,13 @@ func (d *Daemon) init(ctx context.Context) error {
 			d.notifier = n
 		}
 	}
-	d.checkTrayHost(ctx)
+	// At login the panel may start after Tidbit: look for a tray host only
+	// after a grace period (fyne.io/systray registers whenever one comes).
+	grace := d.TrayGrace
+	if grace <= 0 {
+		grace = 30 * time.Second
+	}
+	d.trayCheck = time.AfterFunc(grace, func() { d.checkTrayHost(context.WithoutCancel(ctx)) })
 	if !set.Onboarded && (d.Getenv("DISPLAY") != "" || d.Getenv("WAYLAND_DISPLAY") != "") {
 		// First start: the welcome steps (every one skippable).
 		go d.openWindow("onboarding")
@@ -324,6 +334,9 @@ func (d *Daemon) reload(set settings.Settings) {
 
 func (d *Daemon) shutdown() {
 	d.trim.stop()
+	if d.trayCheck != nil {
+		d.trayCheck.Stop()
+	}
 	d.stopAI()
 	d.mu.Lock()
 	d.stopping = true

@@ -171,7 +171,7 @@ func newRig(t *testing.T, data string) *rig {
 		},
 		Getenv:   func(k string) string { return r.env[k] },
 		Presence: func(context.Context) Presence { return r.pres },
-		Notifier: r.notes, TrayHost: func(context.Context) bool { return true },
+		Notifier: r.notes, TrayHost: func(context.Context) bool { return true }, TrayGrace: time.Millisecond,
 		Log: testLog{t}}
 	return r
 }

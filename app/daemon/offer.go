@@ -279,7 +279,10 @@ func (d *Daemon) checkTrayHost(ctx context.Context) {
 		return
 	}
 	d.logf("no tray host on this desktop: pop-ups and notifications still work; `tidbit ui lesson` and `tidbit learn` open a lesson")
-	if d.set.NoTrayNoticeShown {
+	d.mu.Lock()
+	shown := d.set.NoTrayNoticeShown
+	d.mu.Unlock()
+	if shown {
 		return
 	}
 	switch {
@@ -296,6 +299,8 @@ func (d *Daemon) checkTrayHost(ctx context.Context) {
 	default:
 		return
 	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	if err := settings.Update(ctx, d.app.Store, func(s *settings.Settings) { s.NoTrayNoticeShown = true }); err != nil {
 		d.logf("%v", err)
 	}

@@ -126,7 +126,8 @@ func buildHarness(t testing.TB, bin string) {
 }
 
 // onboardedData is the session's data folder with onboarding done (so
-// the first start opens no welcome window) and start at login off.
+// the first start opens no welcome window), the no-tray notice already
+// seen (the panel may still be starting) and start at login off.
 func onboardedData(t testing.TB, s *session) string {
 	t.Helper()
 	data := dataDir(t, s)
@@ -141,6 +142,7 @@ func onboardedData(t testing.TB, s *session) string {
 	defer a.Close()
 	if err := settings.Update(context.Background(), a.Store, func(s *settings.Settings) {
 		s.Onboarded = true
+		s.NoTrayNoticeShown = true
 		off := false
 		s.StartAtLogin = &off
 	}); err != nil {
