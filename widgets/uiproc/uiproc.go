@@ -21,6 +21,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -152,10 +153,15 @@ type Deps struct {
 	// Do runs f on the UI thread; nil means fyne.Do. Tests on fyne/test
 	// (whose fyne.Do runs f on the calling goroutine) pass their own.
 	Do func(f func())
+	// Setenv changes the process's environment (os.Setenv) before Fyne
+	// starts; nil changes nothing.
+	Setenv func(key, value string) error
 }
 
 // OSDeps are the real process's.
-func OSDeps() Deps { return Deps{Env: paths.OS(), Now: time.Now, Stderr: os.Stderr} }
+func OSDeps() Deps {
+	return Deps{Env: paths.OS(), Now: time.Now, Stderr: os.Stderr, Setenv: os.Setenv}
+}
 
 // Process is a started window process.
 type Process struct {
@@ -377,6 +383,21 @@ func (p *Process) popupHide(ctx context.Context, cfg Config) time.Duration {
 	return s.PopupHide()
 }
 
+// noBusAddress returns the session-bus address to set so that nothing
+// autolaunches a bus: "disabled:" when none is named and no
+// $XDG_RUNTIME_DIR/bus socket exists.
+func noBusAddress(getenv func(string) string) (string, bool) {
+	if getenv("DBUS_SESSION_BUS_ADDRESS") != "" {
+		return "", false
+	}
+	if dir := getenv("XDG_RUNTIME_DIR"); dir != "" {
+		if fi, err := os.Stat(filepath.Join(dir, "bus")); err == nil && fi.Mode()&os.ModeSocket != 0 {
+			return "", false
+		}
+	}
+	return "disabled:", true
+}
+
 // HandOverTimeout bounds asking a warm process to open a window.
 const HandOverTimeout = 5 * time.Second
 
@@ -409,6 +430,15 @@ func Main(args []string, d Deps, newApp func() fyne.App) int {
 	if p, err := paths.Resolve(cfg.DataDir, d.Env); err == nil {
 		if code, done := handOver(d, p.Data, args); done {
 			return code
+		}
+	}
+	// Fyne asks the session bus (desktop settings, notifications) through
+	// godbus, which runs dbus-launch when no bus exists and leaves a
+	// stray daemon behind (over SSH, in a bare X session). With no bus to
+	// find, name an address that fails instead, as the tray does.
+	if d.Setenv != nil {
+		if v, set := noBusAddress(d.Env.Getenv); set {
+			d.Setenv("DBUS_SESSION_BUS_ADDRESS", v)
 		}
 	}
 	fa := newApp()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -426,5 +427,35 @@ func TestNoTrayNotice(t *testing.T) {
 	notice.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	if n := len(fa.Driver().AllWindows()); n != before-1 {
 		t.Fatalf("%d windows after Esc, %d before", n, before)
+	}
+}
+
+// TestNoBusAddress: with no session bus named or found, the window process
+// names one that fails, so nothing runs dbus-launch and leaves a daemon.
+func TestNoBusAddress(t *testing.T) {
+	runtime := t.TempDir()
+	withBus := t.TempDir()
+	l, err := net.Listen("unix", filepath.Join(withBus, "bus"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	tests := []struct {
+		name, addr, runtimeDir string
+		want                   bool
+	}{
+		{"no bus anywhere", "", runtime, true},
+		{"no runtime dir", "", "", true},
+		{"a bus named", "unix:path=/run/user/1/bus", "", false},
+		{"the runtime dir's bus socket", "", withBus, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			env := map[string]string{"DBUS_SESSION_BUS_ADDRESS": tc.addr, "XDG_RUNTIME_DIR": tc.runtimeDir}
+			v, set := noBusAddress(func(k string) string { return env[k] })
+			if set != tc.want || (set && v != "disabled:") {
+				t.Fatalf("noBusAddress = %q, %v; want set %v", v, set, tc.want)
+			}
+		})
 	}
 }
