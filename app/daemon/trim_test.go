@@ -13,7 +13,10 @@ func rssFileKB(t *testing.T) int {
 	t.Helper()
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
-		t.Skip("no /proc")
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI runs on Linux with /proc: %v", err)
+		}
+		t.Skip("no /proc mounted: the trim cannot be measured here")
 	}
 	for _, line := range strings.Split(string(b), "\n") {
 		if f := strings.Fields(line); len(f) >= 2 && f[0] == "RssFile:" {
@@ -21,7 +24,10 @@ func rssFileKB(t *testing.T) int {
 			return n
 		}
 	}
-	t.Skip("no RssFile in /proc/self/status")
+	if os.Getenv("CI") == "true" {
+		t.Fatal("no RssFile in /proc/self/status: CI's kernel should report it")
+	}
+	t.Skip("no RssFile in /proc/self/status (an old kernel): the trim cannot be measured here")
 	return 0
 }
 
