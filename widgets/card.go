@@ -95,6 +95,9 @@ func (c *card) CreateRenderer() fyne.WidgetRenderer {
 // show replaces the content.
 func (c *card) show(o fyne.CanvasObject) {
 	c.box.Objects = []fyne.CanvasObject{o}
+	if c.box.Size().IsZero() {
+		return
+	}
 	c.box.Refresh()
 }
 

@@ -105,6 +105,33 @@ func TestLessonCardMarkup(t *testing.T) {
 	test.AssertRendersToMarkup(t, "lesson/no_why.xml", w.Canvas())
 }
 
+// TestLessonCardBodyLater: a card shown without its body and given it
+// afterwards (as a lesson window does) renders as one built whole.
+func TestLessonCardBodyLater(t *testing.T) {
+	head := lesson
+	head.Body = ""
+	c := NewLessonCard(head, LessonActions{})
+	w := window(t, c, c)
+	c.SetBody(lesson.Body)
+	test.AssertRendersToMarkup(t, "lesson/shown.xml", w.Canvas())
+}
+
+// TestShowBeforeLayout: a card's content set before the card has a size
+// is laid out when the card gets one (show skips the layout at size zero,
+// which would wrap every word onto its own line for nothing).
+func TestShowBeforeLayout(t *testing.T) {
+	test.NewTempApp(t)
+	c := NewLessonCard(lesson, LessonActions{})
+	if got := c.box.Objects[0].Size(); !got.IsZero() {
+		t.Fatalf("content laid out at %v before the card had a size", got)
+	}
+	w := window(t, c, c)
+	if got := c.box.Objects[0].Size(); got.Width < 300 {
+		t.Fatalf("content %v in a 380 wide window: not laid out", got)
+	}
+	_ = w
+}
+
 type quizLog struct {
 	answers          []Answer
 	finished         bool

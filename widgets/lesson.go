@@ -23,6 +23,8 @@ type LessonCard struct {
 	card
 	Done, Later, NotForMe *widget.Button
 	act                   LessonActions
+	body                  *widget.RichText
+	scroll                *container.Scroll
 }
 
 // NewLessonCard builds the card.
@@ -44,13 +46,27 @@ func NewLessonCard(l Lesson, act LessonActions) *LessonCard {
 	}
 	body := widget.NewRichTextFromMarkdown(l.Body)
 	body.Wrapping = fyne.TextWrapWord
+	c.body = body
 	c.Done = widget.NewButton("Done (Enter)", func() { call(c.act.OnDone) })
 	c.Done.Importance = widget.HighImportance
 	c.Later = widget.NewButton("Later (L)", func() { call(c.act.OnLater) })
 	c.NotForMe = widget.NewButton("Not for me (N)", func() { call(c.act.OnNotForMe) })
 	buttons := container.NewHBox(c.Done, c.Later, c.NotForMe)
-	c.show(container.NewBorder(head, buttons, nil, nil, container.NewVScroll(body)))
+	c.scroll = container.NewVScroll(body)
+	c.show(container.NewBorder(head, buttons, nil, nil, c.scroll))
 	return c
+}
+
+// SetBody replaces the Markdown body. A lesson window shows its card
+// without the body first and sets it once the window is up: laying out
+// wrapped text is the slowest part of a new window (Fyne shapes every
+// candidate line break, a few hundred milliseconds for a long body in a
+// fresh process), and the window should appear at once. The layout cannot
+// be done ahead on another goroutine: Fyne's text caches and go-text's
+// font faces are not safe for concurrent use (the race detector shows it).
+func (c *LessonCard) SetBody(md string) {
+	c.body.ParseMarkdown(md)
+	c.scroll.Refresh() // the body's height changed: the scroll sizes it anew
 }
 
 // HandleKey implements KeyHandler.

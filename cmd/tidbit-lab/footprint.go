@@ -70,7 +70,13 @@ type latencyReport struct {
 	To      string       `json:"to"`      // what ends the clock
 	Cold    latencyStats `json:"cold"`    // no tidbit-ui running
 	Warm    latencyStats `json:"warm"`    // tidbit-ui lingering after a window
-	Notes   []string     `json:"notes,omitempty"`
+	// ColdDrawn and WarmDrawn time the same moments to the window's final
+	// pixels (its text laid out and painted), read from outside: mapping
+	// is when the window appears, drawing when it is complete.
+	ColdDrawn latencyStats `json:"cold_drawn"`
+	WarmDrawn latencyStats `json:"warm_drawn"`
+	DrawnTo   string       `json:"drawn_to"`
+	Notes     []string     `json:"notes,omitempty"`
 }
 
 type latencyStats struct {
@@ -206,7 +212,7 @@ func (r *footprintReport) WriteTable(w io.Writer) error {
 		for _, k := range []struct {
 			name string
 			s    latencyStats
-		}{{"cold", l.Cold}, {"warm", l.Warm}} {
+		}{{"cold", l.Cold}, {"warm", l.Warm}, {"cold, drawn", l.ColdDrawn}, {"warm, drawn", l.WarmDrawn}} {
 			if k.s.N == 0 {
 				fmt.Fprintf(tw, "%s\t0\t-\t-\t-\t%d\t\n", k.name, len(k.s.Failures))
 				continue
@@ -214,8 +220,15 @@ func (r *footprintReport) WriteTable(w io.Writer) error {
 			fmt.Fprintf(tw, "%s\t%d\t%.1f\t%.1f\t%.1f\t%d\t\n", k.name, k.s.N, k.s.MedianMS, k.s.P90MS, k.s.MaxMS, len(k.s.Failures))
 		}
 		tw.Flush()
+		if l.DrawnTo != "" {
+			fmt.Fprintf(&b, "(drawn: to %s)\n", l.DrawnTo)
+		}
 		seen := map[string]bool{}
-		for _, f := range append(append(append([]string(nil), l.Notes...), l.Cold.Failures...), l.Warm.Failures...) {
+		var notes []string
+		for _, n := range [][]string{l.Notes, l.Cold.Failures, l.Warm.Failures, l.ColdDrawn.Failures, l.WarmDrawn.Failures} {
+			notes = append(notes, n...)
+		}
+		for _, f := range notes {
 			if !seen[f] {
 				seen[f] = true
 				fmt.Fprintf(&b, "  note: %s\n", f)

@@ -74,9 +74,21 @@ func TestFootprintDesktop(t *testing.T) {
 	if l.Command != "offer" && l.Command != "show" {
 		t.Errorf("moments fired with %q", l.Command)
 	}
-	for name, s := range map[string]latencyStats{"cold": l.Cold, "warm": l.Warm} {
+	for name, s := range map[string]latencyStats{"cold": l.Cold, "warm": l.Warm, "cold, drawn": l.ColdDrawn, "warm, drawn": l.WarmDrawn} {
 		if s.N < 1 || len(s.SamplesMS) != s.N || s.MedianMS <= 0 || s.P90MS < s.MedianMS || s.MaxMS < s.P90MS {
 			t.Errorf("%s latency not measured: %+v (notes %v)", name, s, l.Notes)
+		}
+	}
+	// A window is drawn after it is mapped, never before: each drawn
+	// sample is at least its mapped one (the samples pair up in order).
+	for _, p := range []struct{ mapped, drawn []float64 }{{l.Cold.SamplesMS, l.ColdDrawn.SamplesMS}, {l.Warm.SamplesMS, l.WarmDrawn.SamplesMS}} {
+		if len(p.mapped) != len(p.drawn) {
+			continue // a drawn failure: reported above when nothing was measured
+		}
+		for i := range p.mapped {
+			if p.drawn[i] < p.mapped[i] {
+				t.Errorf("drawn %v ms before mapped %v ms", p.drawn[i], p.mapped[i])
+			}
 		}
 	}
 	names := map[string]string{}

@@ -398,18 +398,21 @@ func measureLatency(ctx context.Context, s *session.Session, cfg footprintConfig
 		}
 		return strings.HasPrefix(c.Name, "Tidbit")
 	}
-	one := func(timeout time.Duration) (time.Duration, bool, error) {
-		warm := len(uiProcs(resident)) > 0
+	lat.DrawnTo = fmt.Sprintf("the window's last change of pixels before %v without one (its image read every %v: accurate to that)", drawnQuiet, drawnEvery)
+	// one fires a moment and returns the time to the window mapped and to
+	// its final pixels (drawn, 0 when it could not be told).
+	one := func(timeout time.Duration) (mapped, drawn time.Duration, warm bool, drawErr, err error) {
+		warm = len(uiProcs(resident)) > 0
 		since := time.Now()
 		if err := send(); err != nil {
-			return 0, warm, fmt.Errorf("sending %s: %w", lat.Command, err)
+			return 0, 0, warm, nil, fmt.Errorf("sending %s: %w", lat.Command, err)
 		}
 		wctx, cancel := context.WithTimeout(ctx, timeout)
 		c, err := w.WaitMapped(wctx, since, match)
 		cancel()
 		if err != nil {
 			if ctx.Err() != nil {
-				return 0, warm, ctx.Err()
+				return 0, 0, warm, nil, ctx.Err()
 			}
 			var seen []string
 			for _, c := range w.Clients() {
@@ -417,30 +420,39 @@ func measureLatency(ctx context.Context, s *session.Session, cfg footprintConfig
 					seen = append(seen, fmt.Sprintf("%q pid %d ui %v mapped %v gone %v", c.Name, c.PID, isUI(c.PID), !c.Mapped.IsZero(), !c.Gone.IsZero()))
 				}
 			}
-			return 0, warm, fmt.Errorf("no tidbit-ui window within %v (tidbit-ui processes %v; windows new since: %v)", timeout, uiProcs(resident), seen)
+			return 0, 0, warm, nil, fmt.Errorf("no tidbit-ui window within %v (tidbit-ui processes %v; windows new since: %v)", timeout, uiProcs(resident), seen)
 		}
-		d := c.Mapped.Sub(since)
+		mapped = c.Mapped.Sub(since)
+		at, drawErr := w.Drawn(ctx, c.ID, drawnEvery, drawnQuiet, drawnLimit)
+		if drawErr == nil {
+			drawn = at.Sub(since)
+		}
 		if err := w.Delete(c.ID); err != nil {
-			return d, warm, err
+			return mapped, drawn, warm, drawErr, err
 		}
 		gctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		err = w.WaitGone(gctx, c.ID)
 		cancel()
 		if err != nil {
-			return d, warm, fmt.Errorf("the window did not close on WM_DELETE_WINDOW: %w", err)
+			return mapped, drawn, warm, drawErr, fmt.Errorf("the window did not close on WM_DELETE_WINDOW: %w", err)
 		}
-		return d, warm, nil
+		return mapped, drawn, warm, drawErr, nil
 	}
-	record := func(d time.Duration, warm bool, err error) {
-		st := &lat.Cold
+	record := func(mapped, drawn time.Duration, warm bool, drawErr, err error) {
+		st, dst := &lat.Cold, &lat.ColdDrawn
 		if warm {
-			st = &lat.Warm
+			st, dst = &lat.Warm, &lat.WarmDrawn
 		}
 		if err != nil {
 			st.Failures = append(st.Failures, err.Error())
 			return
 		}
-		st.SamplesMS = append(st.SamplesMS, ms(d))
+		st.SamplesMS = append(st.SamplesMS, ms(mapped))
+		if drawErr != nil {
+			dst.Failures = append(dst.Failures, "drawn: "+drawErr.Error())
+			return
+		}
+		dst.SamplesMS = append(dst.SamplesMS, ms(drawn))
 	}
 	warmGivenUp := false
 	for i := 0; i < cfg.samples; i++ {
@@ -451,11 +463,11 @@ func measureLatency(ctx context.Context, s *session.Session, cfg footprintConfig
 			return nil, err
 		}
 		fmt.Fprintf(log, "footprint: latency sample %d of %d\n", i+1, cfg.samples)
-		d, warm, err := one(30 * time.Second)
+		m, dr, warm, drawErr, err := one(30 * time.Second)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		record(d, warm, err)
+		record(m, dr, warm, drawErr, err)
 		if warmGivenUp {
 			continue
 		}
@@ -468,11 +480,11 @@ func measureLatency(ctx context.Context, s *session.Session, cfg footprintConfig
 			warmGivenUp = true
 			continue
 		}
-		d, warm, err = one(5 * time.Second)
+		m, dr, warm, drawErr, err = one(5 * time.Second)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		record(d, warm, err)
+		record(m, dr, warm, drawErr, err)
 		if err != nil && len(lat.Warm.SamplesMS) == 0 {
 			lat.Notes = append(lat.Notes, "no warm window: the lingering tidbit-ui did not open one when asked (the resident starts a second tidbit-ui, which finds the first busy); warm samples stopped")
 			warmGivenUp = true
@@ -482,9 +494,20 @@ func measureLatency(ctx context.Context, s *session.Session, cfg footprintConfig
 			}
 		}
 	}
-	lat.Cold.summarize()
-	lat.Warm.summarize()
+	for _, st := range []*latencyStats{&lat.Cold, &lat.Warm, &lat.ColdDrawn, &lat.WarmDrawn} {
+		st.summarize()
+	}
 	return lat, nil
 }
+
+// How a window's final pixels are told (xwatch.Drawn): its image is read
+// every drawnEvery; it is drawn when it has not changed for drawnQuiet
+// (longer than any pause between a window's first frame and its text);
+// one that still changes after drawnLimit counts as a failure.
+const (
+	drawnEvery = 10 * time.Millisecond
+	drawnQuiet = 500 * time.Millisecond
+	drawnLimit = 5 * time.Second
+)
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

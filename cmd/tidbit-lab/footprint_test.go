@@ -46,12 +46,15 @@ func sampleReport() *footprintReport {
 			{Name: "safeeyes", Command: "safeeyes", Error: "exited during the warm-up: exit status 1"},
 		},
 		Latency: &latencyReport{Command: "offer", To: "a tidbit-ui window mapped",
-			Cold:  latencyStats{SamplesMS: []float64{250, 180, 200}},
-			Warm:  latencyStats{Failures: []string{"no tidbit-ui window within 5s"}},
-			Notes: []string{"no warm window"}},
+			Cold:      latencyStats{SamplesMS: []float64{250, 180, 200}},
+			Warm:      latencyStats{Failures: []string{"no tidbit-ui window within 5s"}},
+			ColdDrawn: latencyStats{SamplesMS: []float64{420, 390}, Failures: []string{"drawn: window 0x1 after 5s: the window was still changing"}},
+			DrawnTo:   "the window's last change of pixels",
+			Notes:     []string{"no warm window"}},
 	}
 	r.Latency.Cold.summarize()
 	r.Latency.Warm.summarize()
+	r.Latency.ColdDrawn.summarize()
 	r.Targets = targets(r)
 	return r
 }

@@ -21,6 +21,12 @@ func main() {
 	d := uiproc.OSDeps()
 	shower := popup.New(os.Getenv, runtime.GOOS, os.Stderr)
 	d.Show = shower.Show
+	// A pop-up needs its own X connection: made while the store opens.
+	d.Early = func(cfg uiproc.Config) {
+		if cfg.Popup {
+			shower.Mode()
+		}
+	}
 	code := uiproc.Main(os.Args[1:], d, func() fyne.App { return app.NewWithID(uiproc.AppID) })
 	shower.Close()
 	os.Exit(code)

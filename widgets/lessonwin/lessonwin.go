@@ -138,7 +138,9 @@ type Window struct {
 	Card widgets.KeyHandler
 }
 
-// Show opens a window for item and shows its first card.
+// Show opens a window for item and shows its first card. A lesson's card
+// is shown without its body, which is set once the window is up (see
+// widgets.LessonCard.SetBody): the window appears sooner.
 func Show(a fyne.App, item lessonflow.Item, run Run, opts Options) *Window {
 	name := item.Title
 	if item.Review {
@@ -152,17 +154,21 @@ func Show(a fyne.App, item lessonflow.Item, run Run, opts Options) *Window {
 	} else {
 		w.showLesson()
 	}
-	if opts.Popup && opts.HideAfter > 0 {
+	if opts.Show != nil {
+		opts.Show(w.Window, opts.Popup, w.Touch)
+	} else {
+		w.Window.Show()
+	}
+	if lc, ok := w.Card.(*widgets.LessonCard); ok && !w.closed {
+		lc.SetBody(item.Body)
+	}
+	// The untouched time counts from when the pop-up is complete.
+	if opts.Popup && opts.HideAfter > 0 && !w.closed {
 		do := opts.Do
 		if do == nil {
 			do = fyne.Do
 		}
 		w.hide = time.AfterFunc(opts.HideAfter, func() { do(w.hold) })
-	}
-	if opts.Show != nil {
-		opts.Show(w.Window, opts.Popup, w.Touch)
-	} else {
-		w.Window.Show()
 	}
 	return w
 }
@@ -219,9 +225,17 @@ func (c *clickCatcher) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(container.NewWithoutLayout())
 }
 
+// lessonOf is what the lesson card of item shows.
+func lessonOf(item lessonflow.Item, opts Options) widgets.Lesson {
+	return widgets.Lesson{Title: item.Title, Minutes: item.Minutes, Meta: item.Meta,
+		Why: item.Why, Body: item.Body, RewriteLabel: opts.RewriteLabel}
+}
+
+// showLesson shows the lesson card without its body (Show sets it).
 func (w *Window) showLesson() {
-	c := widgets.NewLessonCard(widgets.Lesson{Title: w.item.Title, Minutes: w.item.Minutes, Meta: w.item.Meta,
-		Why: w.item.Why, Body: w.item.Body, RewriteLabel: w.opts.RewriteLabel}, widgets.LessonActions{
+	l := lessonOf(w.item, w.opts)
+	l.Body = ""
+	c := widgets.NewLessonCard(l, widgets.LessonActions{
 		OnDone:     func() { w.Touch(); w.afterLesson() },
 		OnLater:    func() { w.finish(lessonflow.Later, ipc.Later) },
 		OnNotForMe: func() { w.finish(lessonflow.NotForMe, ipc.NotForMe) },

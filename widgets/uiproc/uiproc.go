@@ -156,6 +156,10 @@ type Deps struct {
 	// Setenv changes the process's environment (os.Setenv) before Fyne
 	// starts; nil changes nothing.
 	Setenv func(key, value string) error
+	// Early, when set, runs on its own goroutine as soon as the command
+	// line is read, for slow set-up that can overlap opening the store
+	// (cmd/tidbit-ui connects to the X server for a pop-up).
+	Early func(Config)
 }
 
 // OSDeps are the real process's.
@@ -440,6 +444,9 @@ func Main(args []string, d Deps, newApp func() fyne.App) int {
 		if v, set := noBusAddress(d.Env.Getenv); set {
 			d.Setenv("DBUS_SESSION_BUS_ADDRESS", v)
 		}
+	}
+	if d.Early != nil {
+		go d.Early(cfg)
 	}
 	fa := newApp()
 	pr, err := Start(context.Background(), fa, cfg, d, func() { fyne.Do(fa.Quit) })

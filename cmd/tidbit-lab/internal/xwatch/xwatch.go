@@ -11,6 +11,7 @@
 package xwatch
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -289,4 +290,58 @@ func (w *Watcher) Delete(id xproto.Window) error {
 		return fmt.Errorf("asking window %#x to close: %w", id, err)
 	}
 	return nil
+}
+
+// ErrStillDrawing means a window's pixels kept changing until Drawn's
+// limit.
+var ErrStillDrawing = errors.New("the window was still changing")
+
+// Drawn tells when window id showed its final pixels: it reads the
+// window's image (GetImage) every interval and returns the time of the
+// last read that differed from the one before, once the image has stayed
+// the same for quiet. The first read counts as a change. It is accurate to
+// one interval, and a window that animates never settles (ErrStillDrawing
+// after limit). Mapping is not drawing: a GL window shows nothing, or
+// what was under it, until its first frame; and a window may show its
+// frame first and its text later.
+func (w *Watcher) Drawn(ctx context.Context, id xproto.Window, interval, quiet, limit time.Duration) (time.Time, error) {
+	start := time.Now()
+	var last []byte
+	var changed time.Time
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		img, err := w.image(id)
+		now := time.Now()
+		if err != nil {
+			return time.Time{}, err
+		}
+		if last == nil || !bytes.Equal(img, last) {
+			last, changed = img, now
+		}
+		if now.Sub(changed) >= quiet {
+			return changed, nil
+		}
+		if now.Sub(start) >= limit {
+			return changed, fmt.Errorf("window %#x after %v: %w", id, limit, ErrStillDrawing)
+		}
+		select {
+		case <-ctx.Done():
+			return time.Time{}, ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// image reads the pixels of window id at its current size.
+func (w *Watcher) image(id xproto.Window) ([]byte, error) {
+	g, err := xproto.GetGeometry(w.conn, xproto.Drawable(id)).Reply()
+	if err != nil {
+		return nil, fmt.Errorf("window %#x geometry: %w", id, err)
+	}
+	r, err := xproto.GetImage(w.conn, xproto.ImageFormatZPixmap, xproto.Drawable(id), 0, 0, g.Width, g.Height, 0xffffffff).Reply()
+	if err != nil {
+		return nil, fmt.Errorf("window %#x image: %w", id, err)
+	}
+	return r.Data, nil
 }

@@ -4,6 +4,7 @@ package xwatch
 
 import (
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -167,5 +168,88 @@ func TestWindowMappedAndClosed(t *testing.T) {
 	}
 	if !sawOther {
 		t.Fatalf("the other window is not listed as mapped: %+v", w.Clients())
+	}
+}
+
+// fill paints the whole probe window in one colour (from any goroutine).
+func (a *app) fill(pixel uint32) error {
+	gc, err := xproto.NewGcontextId(a.conn)
+	if err != nil {
+		return err
+	}
+	if err := xproto.CreateGCChecked(a.conn, gc, xproto.Drawable(a.win), xproto.GcForeground, []uint32{pixel}).Check(); err != nil {
+		return err
+	}
+	defer xproto.FreeGC(a.conn, gc)
+	return xproto.PolyFillRectangleChecked(a.conn, xproto.Drawable(a.win), gc, []xproto.Rectangle{{Width: 200, Height: 100}}).Check()
+}
+
+// TestDrawn: the time a window showed its final pixels, read from outside
+// (a window painted 300 ms after mapping is drawn then, not at mapping);
+// a window that keeps changing never settles.
+func TestDrawn(t *testing.T) {
+	s := newSession(t)
+	w, err := Open(s.Display)
+	for deadline := time.Now().Add(10 * time.Second); err != nil && time.Now().Before(deadline); w, err = Open(s.Display) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("%v\n%s", err, s.Logs())
+	}
+	defer w.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+
+	probe := newApp(t, s.Display, 901, "Painted late")
+	since := time.Now()
+	xproto.MapWindow(probe.conn, probe.win)
+	c, err := w.WaitMapped(ctx, since, func(c Client) bool { return c.PID == 901 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := probe.fill(0x000000); err != nil {
+		t.Fatal(err)
+	}
+	painted := make(chan time.Time, 1)
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		at := time.Now()
+		if err := probe.fill(0x33cc66); err != nil {
+			t.Error(err)
+		}
+		painted <- at
+	}()
+	got, err := w.Drawn(ctx, c.ID, 10*time.Millisecond, 600*time.Millisecond, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := <-painted
+	if got.Before(at) || got.Sub(at) > 150*time.Millisecond {
+		t.Fatalf("drawn at %v after mapping, painted at %v: want the paint's time within 150 ms", got.Sub(c.Mapped), at.Sub(c.Mapped))
+	}
+	t.Logf("painted %v after mapping, seen drawn %v after the paint", at.Sub(c.Mapped), got.Sub(at))
+
+	// A window that keeps changing does not settle.
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := uint32(0); ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+				if err := probe.fill(i * 0x010203); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}
+	}()
+	_, err = w.Drawn(ctx, c.ID, 10*time.Millisecond, 200*time.Millisecond, 500*time.Millisecond)
+	close(stop)
+	<-done
+	if !errors.Is(err, ErrStillDrawing) {
+		t.Fatalf("a window changing every 20 ms: got %v, want ErrStillDrawing", err)
 	}
 }
