@@ -1,6 +1,7 @@
 package widgets
 
 import (
+	"fmt"
 	"os"
 	"reflect"
 	"testing"
@@ -130,6 +131,41 @@ func TestShowBeforeLayout(t *testing.T) {
 		t.Fatalf("content %v in a 380 wide window: not laid out", got)
 	}
 	_ = w
+}
+
+// TestQuizLongOptionsWrap: long options (single and multiple choice) wrap
+// inside the pop-up's width instead of widening it, and tapping a
+// multiple-choice option's text toggles its box.
+func TestQuizLongOptionsWrap(t *testing.T) {
+	long := "Summarise what you heard in your own words, name the feeling behind it, and ask one open question before you offer any advice at all"
+	for _, multi := range []bool{false, true} {
+		t.Run(fmt.Sprintf("multi=%v", multi), func(t *testing.T) {
+			q := Question{ID: "long", Prompt: "What comes first?", Multi: multi, Options: []Option{
+				{Text: long, Correct: true, Why: "Listening first."}, {Text: "Advice", Why: "Too soon."}}}
+			c, w, _ := newQuiz(t, []Question{q})
+			if min := c.MinSize().Width; min > 372 {
+				t.Fatalf("quiz card needs %v px: wider than the 380 px pop-up", min)
+			}
+			if w.Canvas().Size().Width != 380 {
+				t.Fatalf("window grew to %v", w.Canvas().Size())
+			}
+			if multi {
+				var lbl *tapLabel
+				for _, o := range test.LaidOutObjects(w.Canvas().Content()) {
+					if l, ok := o.(*tapLabel); ok && l.Text == "1) "+long {
+						lbl = l
+					}
+				}
+				if lbl == nil {
+					t.Fatal("no tappable text for the first option")
+				}
+				test.Tap(lbl)
+				if !c.Options[0].(*widget.Check).Checked {
+					t.Fatal("tapping the option's text did not check it")
+				}
+			}
+		})
+	}
 }
 
 type quizLog struct {

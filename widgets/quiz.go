@@ -130,15 +130,14 @@ func (c *QuizCard) ask() {
 	for i, o := range q.Options {
 		label := fmt.Sprintf("%d) %s", i+1, o.Text)
 		if q.Multi {
-			ch := widget.NewCheck(label, func(on bool) { c.chosen[i] = on })
+			ch := widget.NewCheck("", func(on bool) { c.chosen[i] = on })
 			c.Options = append(c.Options, ch)
-			box.Add(ch)
+			box.Add(container.NewBorder(nil, nil, ch, nil, newTapLabel(label, func() { ch.SetChecked(!ch.Checked) })))
 			continue
 		}
-		b := widget.NewButton(label, func() { c.choose(i) })
-		b.Alignment = widget.ButtonAlignLeading
+		b, row := optionButton(label, func() { c.choose(i) })
 		c.Options = append(c.Options, b)
-		box.Add(b)
+		box.Add(row)
 	}
 	c.Next = nil
 	if q.Multi {
@@ -273,6 +272,33 @@ func aiLabel(q Question) *widget.Label {
 	l.Wrapping = fyne.TextWrapWord
 	return l
 }
+
+// optionButton is a single-choice option. Fyne's Button never wraps its
+// text, so a long option would widen the 380-pixel pop-up; this button
+// carries no text, and a wrapping label lies on it (a label is not
+// tappable: taps reach the button).
+func optionButton(text string, tapped func()) (*widget.Button, fyne.CanvasObject) {
+	b := widget.NewButton("", tapped)
+	return b, container.NewStack(b, wrapped(text))
+}
+
+// tapLabel is a wrapping label that acts when tapped: the text of a
+// multiple-choice option, beside its check box (whose own label would not
+// wrap).
+type tapLabel struct {
+	widget.Label
+	onTap func()
+}
+
+func newTapLabel(text string, onTap func()) *tapLabel {
+	l := &tapLabel{onTap: onTap}
+	l.Text, l.Wrapping = text, fyne.TextWrapWord
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// Tapped implements fyne.Tappable.
+func (l *tapLabel) Tapped(*fyne.PointEvent) { call(l.onTap) }
 
 func reportButton(f func()) *widget.Button {
 	b := widget.NewButton("Report a bad question (R)", f)
