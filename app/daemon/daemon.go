@@ -87,6 +87,7 @@ type Daemon struct {
 	set       settings.Settings
 	pres      Presence
 	uiErr     error
+	profileAt time.Time // the profile's UpdatedAt when status last read it
 	notifier  Notifier
 	schedCtx  context.Context
 	stopping  bool
@@ -416,6 +417,7 @@ func (d *Daemon) status(ctx context.Context) (tray.Status, error) {
 	if changed && !d.NoScheduler {
 		go d.reload(set) // Settings saved in the window process
 	}
+	d.noticeProfile(ctx)
 	d.prepick() // answers or the profile may have changed (a no-op when not)
 	s := tray.Status{Done: st.TodayCompleted, Goal: set.DailyGoal()}
 	if d.Assignments != nil {
@@ -435,6 +437,30 @@ func (d *Daemon) status(ctx context.Context) (tray.Status, error) {
 		s.Problem = uiErr.Error()
 	}
 	return s, nil
+}
+
+// noticeProfile wakes the personalisation worker when the profile was
+// saved since the last look (in the Profile window or `tidbit profile`,
+// which ask for a refresh): the new role and notes are read into skills
+// now, not at the worker's next recheck.
+func (d *Daemon) noticeProfile(ctx context.Context) {
+	p, err := d.app.Store.Profile(ctx)
+	if err != nil {
+		return
+	}
+	d.mu.Lock()
+	seen := d.profileAt
+	d.profileAt = p.UpdatedAt
+	d.mu.Unlock()
+	if seen.IsZero() || p.UpdatedAt.Equal(seen) {
+		return // the first look, or nothing new
+	}
+	d.ai.mu.Lock()
+	w := d.ai.personal
+	d.ai.mu.Unlock()
+	if w != nil {
+		w.Kick()
+	}
 }
 
 func (d *Daemon) refreshTray() {
