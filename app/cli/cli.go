@@ -19,6 +19,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tidbit-learn/tidbit/app/core"
+	"github.com/tidbit-learn/tidbit/app/instance"
+	"github.com/tidbit-learn/tidbit/app/ipc"
 	"github.com/tidbit-learn/tidbit/app/paths"
 	"github.com/tidbit-learn/tidbit/app/store"
 )
@@ -70,7 +72,10 @@ func Main(args []string, d Deps) int {
 	root.SetErr(d.Err)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
+	if cmd != nil && cmd.Annotations[trayReads] != "" {
+		c.refreshTray()
+	}
 	if err == nil {
 		return ExitOK
 	}
@@ -115,6 +120,7 @@ start asks the running one to show itself and exits).`,
 		c.versionCmd(), c.skillsCmd(), c.calendarCmd(), c.profileCmd(), c.assignmentsCmd(), c.reportCmd(), c.xapiCmd(), c.uiCmd(),
 		c.momentsCmd())
 	root.AddCommand(c.settingsCmd())
+	markTrayReads(root)
 	for _, sub := range root.Commands() {
 		if sub.Args == nil {
 			sub.Args = cobra.NoArgs
@@ -128,6 +134,42 @@ start asks the running one to show itself and exits).`,
 		}
 	}
 	return root
+}
+
+// trayReads marks the commands that change what the running tray shows
+// or uses (today's count, the settings, the profile, the library,
+// assignments): after they ran, whether or not they failed part-way, the
+// tray is asked to read them again.
+const trayReads = "tidbit/tray-reads"
+
+var changesTray = map[string]bool{
+	"tidbit learn": true, "tidbit import": true, "tidbit profile": true, "tidbit assignments": true,
+	"tidbit settings set": true, "tidbit settings reset": true,
+}
+
+func markTrayReads(cmd *cobra.Command) {
+	if changesTray[cmd.CommandPath()] {
+		if cmd.Annotations == nil {
+			cmd.Annotations = map[string]string{}
+		}
+		cmd.Annotations[trayReads] = "yes"
+	}
+	for _, sub := range cmd.Commands() {
+		markTrayReads(sub)
+	}
+}
+
+// refreshTray asks a running tray of this data folder to re-read its
+// state (`refresh` on tray.sock) rather than at its next quarter-hour. No
+// tray running is no error; the wait is short.
+func (c *cli) refreshTray() {
+	p, err := c.paths()
+	if err != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	_ = instance.Ask(ctx, ipc.TraySocket(p.Data), "refresh")
 }
 
 func (c *cli) paths() (paths.Paths, error) {

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tidbit-learn/tidbit/app/instance"
+	"github.com/tidbit-learn/tidbit/app/ipc"
 	"github.com/tidbit-learn/tidbit/app/paths"
 	"github.com/tidbit-learn/tidbit/app/settings"
 )
@@ -133,5 +135,47 @@ func TestSettingsCommand(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(entry); !strings.Contains(string(b), "Exec=\"") {
 		t.Fatalf("autostart entry:\n%s", b)
+	}
+}
+
+// TestCommandsTellTheTray: commands that change what the running tray
+// shows ask it to read again (`refresh` on tray.sock); others do not; no
+// tray running is no error.
+func TestCommandsTellTheTray(t *testing.T) {
+	home := t.TempDir()
+	if code, _, errb := settingsCLI(t, home, "settings", "set", "max_per_day=5"); code != 0 {
+		t.Fatalf("without a tray: exit %d: %s", code, errb)
+	}
+	got := make(chan string, 4)
+	srv, err := instance.Listen(ipc.TraySocket(home), func(line string) error { got <- line; return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		refresh bool
+	}{
+		{"settings set", []string{"settings", "set", "max_per_day=6"}, true},
+		{"settings reset", []string{"settings", "reset", "max_per_day"}, true},
+		{"a refused setting", []string{"settings", "set", "max_per_day=lots"}, true},
+		{"profile", []string{"profile", "--notes", "wants to present better"}, true},
+		{"showing the settings", []string{"settings"}, false},
+		{"stats", []string{"stats"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			settingsCLI(t, home, tc.args...)
+			select {
+			case line := <-got:
+				if !tc.refresh || line != "refresh" {
+					t.Fatalf("the tray got %q (want a refresh: %v)", line, tc.refresh)
+				}
+			case <-time.After(300 * time.Millisecond):
+				if tc.refresh {
+					t.Fatal("the tray was not told")
+				}
+			}
+		})
 	}
 }
