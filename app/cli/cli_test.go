@@ -21,6 +21,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tidbit-learn/tidbit/app/learner"
+	"github.com/tidbit-learn/tidbit/app/learner/storepick"
 	"github.com/tidbit-learn/tidbit/app/paths"
 	"github.com/tidbit-learn/tidbit/app/store"
 )
@@ -502,6 +504,37 @@ func TestProfileCommand(t *testing.T) {
 	}
 	if r := tidbit(t, home, "", "profile", "--rate", "juggling=3"); r.code != ExitUsage || !strings.Contains(r.err, "unknown skill") {
 		t.Fatalf("bad --rate: %d %s", r.code, r.err)
+	}
+
+	// The local model's reading of this profile (written by the resident's
+	// worker) is shown, labelled, and its skills are targets like the
+	// picker's; a reading of an older profile is not.
+	st := openDB(t, home)
+	ctx := context.Background()
+	prof, err := st.Profile(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reading := storepick.AITargets{ProfileHash: storepick.ProfileHash(prof), Model: "tiny", MappedAt: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC),
+		Targets: []learner.AITarget{{Skill: "negotiation-basics", Level: 4, Why: "Stakeholder updates often need a trade."}}}
+	if err := st.SetSetting(ctx, storepick.SettingAITargets, reading); err != nil {
+		t.Fatal(err)
+	}
+	r = tidbit(t, home, "", "profile")
+	if r.code != 0 || !strings.Contains(r.out, "AI reading Negotiation") || !strings.Contains(r.out, "AI-written: tiny read your role, goals and notes on 25 Nov") ||
+		!strings.Contains(r.out, "(the AI reading of your profile)") {
+		t.Fatalf("the AI reading is not shown:\n%s", r.out)
+	}
+	r = tidbit(t, home, "", "profile", "--json")
+	var withAI struct {
+		AIReading *storepick.AITargets `json:"ai_reading"`
+	}
+	if err := json.Unmarshal([]byte(r.out), &withAI); err != nil || withAI.AIReading == nil || withAI.AIReading.Targets[0].Skill != "negotiation-basics" {
+		t.Fatalf("JSON: %v %+v\n%s", err, withAI, r.out)
+	}
+	r = tidbit(t, home, "", "profile", "--notes", "Wants to coach juniors.")
+	if r.code != 0 || strings.Contains(r.out, "AI reading") || strings.Contains(r.out, "AI reading of your profile") {
+		t.Fatalf("a reading of the old notes is still shown:\n%s", r.out)
 	}
 }
 

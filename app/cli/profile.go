@@ -71,11 +71,7 @@ Flags change what they name and keep the rest:
 				p.SelfRatings[strings.TrimSpace(skill)] = n
 				changed = true
 			}
-			in := learner.ProfileInput{Role: p.Role, Seniority: p.Seniority, Goals: p.Goals, Notes: p.Notes,
-				MinutesPerWeek: float64(p.MinutesPerWeek), SelfRatings: map[string]float64{}}
-			for k, v := range p.SelfRatings {
-				in.SelfRatings[k] = float64(v)
-			}
+			in := storepick.ProfileInput(ctx, a.Store, p)
 			built, err := learner.BuildProfile(a.Taxonomy, in)
 			if err != nil {
 				return err
@@ -90,8 +86,13 @@ Flags change what they name and keep the rest:
 				return err
 			}
 			gaps := learner.Gaps(built, mastery)
+			reading, haveReading := storepick.LoadAIReading(ctx, a.Store, p)
 			if asJSON {
-				return writeJSON(c.Out, map[string]any{"profile": p, "targets": built.Targets, "gaps": gaps, "warnings": built.Warnings})
+				out := map[string]any{"profile": p, "targets": built.Targets, "gaps": gaps, "warnings": built.Warnings}
+				if haveReading {
+					out["ai_reading"] = reading
+				}
+				return writeJSON(c.Out, out)
 			}
 			for _, w := range built.Warnings {
 				fmt.Fprintf(c.Err, "note: %s\n", w)
@@ -107,6 +108,18 @@ Flags change what they name and keep the rest:
 			fmt.Fprintf(c.Out, "Goals      %s\n", orNone(strings.Join(p.Goals, ", ")))
 			fmt.Fprintf(c.Out, "Notes      %s\n", orNone(p.Notes))
 			fmt.Fprintf(c.Out, "Time       %d min a week\n", p.MinutesPerWeek)
+			if haveReading && len(reading.Targets) > 0 {
+				var names []string
+				for _, t := range reading.Targets {
+					name := t.Skill
+					if sk, ok := a.Taxonomy.Skill(t.Skill); ok {
+						name = sk.Name
+					}
+					names = append(names, name)
+				}
+				fmt.Fprintf(c.Out, "AI reading %s (AI-written: %s read your role, goals and notes on %s)\n",
+					strings.Join(names, ", "), reading.Model, reading.MappedAt.In(c.Loc).Format("2 Jan"))
+			}
 			if len(gaps) == 0 {
 				fmt.Fprintln(c.Out, "\nNo targets yet: set a role or goals, and Tidbit will show where the gaps are.")
 				return nil
@@ -123,9 +136,10 @@ Flags change what they name and keep the rest:
 				why := ""
 				if len(g.Sources) > 0 {
 					src := g.Sources[0]
-					why = map[learner.SourceKind]string{learner.FromRole: "your role, " + src.Name,
-						learner.FromGoalRole: "your goal, " + src.Name, learner.FromGoalSkill: "your goal",
-						learner.FromNotes: "your notes"}[src.Kind]
+					why = src.Kind.Phrase()
+					if src.Kind == learner.FromRole || src.Kind == learner.FromGoalRole {
+						why += ", " + src.Name
+					}
 				}
 				fmt.Fprintf(c.Out, "  %-28s target %3.0f%%  now %3.0f%% ±%2.0f  (%s)\n", name, 100*g.TargetP, 100*g.Mastery, 100*g.Uncertainty, why)
 			}

@@ -66,6 +66,22 @@ const (
 	FromAI        SourceKind = "ai"         // a local model's reading of the profile (AI-written)
 )
 
+// Phrase says where a target comes from in a few words for the learner
+// ("your role", "your notes", ...).
+func (k SourceKind) Phrase() string {
+	switch k {
+	case FromRole:
+		return "your role"
+	case FromGoalRole, FromGoalSkill:
+		return "your goal"
+	case FromNotes:
+		return "your notes"
+	case FromAI:
+		return "the AI reading of your profile"
+	}
+	return string(k)
+}
+
 // Source is one reason a skill is a target.
 type Source struct {
 	Kind  SourceKind `json:"kind"`

@@ -350,9 +350,7 @@ func (w *Worker) meetingJob(ctx context.Context, skills []llm.SkillRef) (job, bo
 // targets builds the learner's profile (with the model's targets) and
 // reads the library: what rewrites and gap lessons are chosen from.
 func (w *Worker) targets(ctx context.Context, prof store.Profile) (*learner.Profile, []store.LessonSummary, error) {
-	in := learner.ProfileInput{Role: prof.Role, Seniority: prof.Seniority, Goals: prof.Goals, Notes: prof.Notes,
-		MinutesPerWeek: float64(prof.MinutesPerWeek), AITargets: storepick.LoadAITargets(ctx, w.Store, prof)}
-	built, err := learner.BuildProfile(w.Taxonomy, in)
+	built, err := learner.BuildProfile(w.Taxonomy, storepick.ProfileInput(ctx, w.Store, prof))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -33,7 +33,8 @@ func openProfile(ctx context.Context, fa fyne.App, p *Process, _ Config) error {
 	}
 	opts.OnClosed = p.Linger.Closed
 	p.Linger.Opened()
-	wins.ShowProfile(fa, view.NewProfileForm(prof, a.Taxonomy), opts)
+	form := view.NewProfileForm(prof, a.Taxonomy).WithAI(storepick.LoadAITargets(ctx, a.Store, prof))
+	wins.ShowProfile(fa, form, opts)
 	return nil
 }
 

@@ -47,12 +47,7 @@ func progressView(ctx context.Context, p *Process, loc *time.Location) (view.Pro
 	in.DailyGoal, in.WeeklyGoal = s.DailyGoal(), s.Filled().WeeklyGoal
 	if prof, err := a.Store.Profile(ctx); err == nil {
 		in.MinutesGoal = prof.MinutesPerWeek
-		ratings := map[string]float64{}
-		for k, v := range prof.SelfRatings {
-			ratings[k] = float64(v)
-		}
-		in.Profile, _ = learner.BuildProfile(a.Taxonomy, learner.ProfileInput{Role: prof.Role, Seniority: prof.Seniority,
-			Goals: prof.Goals, Notes: prof.Notes, SelfRatings: ratings, MinutesPerWeek: float64(prof.MinutesPerWeek)})
+		in.Profile, _ = learner.BuildProfile(a.Taxonomy, storepick.ProfileInput(ctx, a.Store, prof))
 	}
 	return view.NewProgress(in), nil
 }

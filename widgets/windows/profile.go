@@ -162,6 +162,11 @@ func (w *Profile) changed() {
 		default:
 			lines = append(lines, fmt.Sprintf("%d target skills.", n))
 		}
+		if w.form.AIApplies() {
+			lines = append(lines, "AI-written: the local model also read "+aiNames(w.form.AI, w.opts.Taxonomy)+" into your role, goals and notes.")
+		} else if len(w.form.AI) > 0 {
+			lines = append(lines, "The local model's reading of your profile is set aside until it reads the changes (after you save).")
+		}
 		lines = append(lines, built.Warnings...)
 		w.Check.SetText(strings.Join(lines, "\n"))
 	}
@@ -196,6 +201,21 @@ func (w *Profile) changed() {
 		w.ratingsBox.Add(wrapped("Skills to rate appear when you choose a role or goals."))
 	}
 	w.ratingsBox.Refresh()
+}
+
+// aiNames lists the skills of a model's reading by name.
+func aiNames(ai []learner.AITarget, tax *assets.Taxonomy) string {
+	names := make([]string, 0, len(ai))
+	for _, t := range ai {
+		name := t.Skill
+		if tax != nil {
+			if s, ok := tax.Skill(t.Skill); ok {
+				name = s.Name
+			}
+		}
+		names = append(names, name)
+	}
+	return strings.Join(names, ", ")
 }
 
 func (w *Profile) showGaps(built *learner.Profile) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -285,6 +286,20 @@ func TestProfileMarkup(t *testing.T) {
 	test.AssertRendersToMarkup(t, "profile/empty.xml", w.win.Canvas())
 	w, _, _ = showProfile(t, profileForm(t))
 	test.AssertRendersToMarkup(t, "profile/filled.xml", w.win.Canvas())
+}
+
+// TestProfileShowsAIReading: the model's reading is named, labelled
+// AI-written, and set aside once the notes change.
+func TestProfileShowsAIReading(t *testing.T) {
+	f := profileForm(t).WithAI([]learner.AITarget{{Skill: "negotiation-basics", Level: 4, Why: "Updates need trades."}})
+	w, _, _ := showProfile(t, f)
+	if !strings.Contains(w.Check.Text, "AI-written: the local model also read Negotiation basics into your role, goals and notes.") {
+		t.Fatalf("check text %q", w.Check.Text)
+	}
+	w.Notes.SetText("wants to coach")
+	if !strings.Contains(w.Check.Text, "set aside") || strings.Contains(w.Check.Text, "Negotiation basics") {
+		t.Fatalf("after editing the notes: %q", w.Check.Text)
+	}
 }
 
 func TestProfileTabOrder(t *testing.T) {

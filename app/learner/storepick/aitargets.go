@@ -45,9 +45,29 @@ func ProfileHash(p store.Profile) string {
 // stored value this build cannot read counts as none: AI hints must never
 // block a pick.
 func LoadAITargets(ctx context.Context, st *store.Store, p store.Profile) []learner.AITarget {
-	var at AITargets
-	if ok, err := st.Setting(ctx, SettingAITargets, &at); err != nil || !ok || at.ProfileHash != ProfileHash(p) {
-		return nil
-	}
+	at, _ := LoadAIReading(ctx, st, p)
 	return at.Targets
+}
+
+// LoadAIReading is the whole stored reading of profile p (model, time,
+// targets); ok is false when there is none for this version of p.
+func LoadAIReading(ctx context.Context, st *store.Store, p store.Profile) (at AITargets, ok bool) {
+	if found, err := st.Setting(ctx, SettingAITargets, &at); err != nil || !found || at.ProfileHash != ProfileHash(p) {
+		return AITargets{}, false
+	}
+	return at, true
+}
+
+// ProfileInput is what the learner model reads of the stored profile p:
+// role, seniority, goals, notes, minutes, self-ratings and the local
+// model's targets for this version of the profile. Picks, `tidbit
+// profile`, the Progress window and the personalisation worker all read
+// the profile through it, so they agree on the targets.
+func ProfileInput(ctx context.Context, st *store.Store, p store.Profile) learner.ProfileInput {
+	in := learner.ProfileInput{Role: p.Role, Seniority: p.Seniority, Goals: p.Goals, Notes: p.Notes,
+		MinutesPerWeek: float64(p.MinutesPerWeek), SelfRatings: map[string]float64{}, AITargets: LoadAITargets(ctx, st, p)}
+	for k, v := range p.SelfRatings {
+		in.SelfRatings[k] = float64(v)
+	}
+	return in
 }

@@ -80,13 +80,7 @@ func (p Picker) Pick(ctx context.Context) (learner.Pick, error) {
 	if err != nil {
 		return learner.Pick{}, fmt.Errorf("reading the profile: %w", err)
 	}
-	in := learner.ProfileInput{Role: prof.Role, Seniority: prof.Seniority, Goals: prof.Goals, Notes: prof.Notes,
-		MinutesPerWeek: float64(prof.MinutesPerWeek), SelfRatings: map[string]float64{},
-		AITargets: LoadAITargets(ctx, p.Store, prof)}
-	for k, v := range prof.SelfRatings {
-		in.SelfRatings[k] = float64(v)
-	}
-	profile, err := learner.BuildProfile(p.Taxonomy, in)
+	profile, err := learner.BuildProfile(p.Taxonomy, ProfileInput(ctx, p.Store, prof))
 	if err != nil {
 		return learner.Pick{}, err
 	}

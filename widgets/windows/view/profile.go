@@ -22,6 +22,12 @@ type ProfileForm struct {
 	Notes     string
 	Minutes   string
 	Ratings   map[string]int // skill id -> 1-5; absent: not rated
+
+	// AI is the local model's reading of the stored profile (its target
+	// skills, AI-written); it counts only while role, goals and notes are
+	// as they were read (aiOf), since it is a reading of that text.
+	AI   []learner.AITarget
+	aiOf [3]string
 }
 
 // Choice is an option of a select: what is stored and what is shown.
@@ -82,8 +88,22 @@ func NewProfileForm(p store.Profile, tax *assets.Taxonomy) ProfileForm {
 		names = append(names, goalName(tax, g))
 	}
 	f.Goals = strings.Join(names, ", ")
+	f.aiOf = f.readText()
 	return f
 }
+
+// WithAI is f with ai, the model's reading of the profile f was made from.
+func (f ProfileForm) WithAI(ai []learner.AITarget) ProfileForm {
+	f.AI = ai
+	return f
+}
+
+// readText is what a model reads of the form.
+func (f ProfileForm) readText() [3]string { return [3]string{f.Role, f.Goals, f.Notes} }
+
+// AIApplies says whether the model's reading still describes the form
+// (role, goals and notes unchanged since it was loaded).
+func (f ProfileForm) AIApplies() bool { return len(f.AI) > 0 && f.readText() == f.aiOf }
 
 func goalName(tax *assets.Taxonomy, id string) string {
 	if tax != nil {
@@ -178,6 +198,9 @@ func (f ProfileForm) Built(tax *assets.Taxonomy) (*learner.Profile, error) {
 	n, _ := ParseMinutes(f.Minutes)
 	in := learner.ProfileInput{Role: f.Role, Seniority: f.Seniority, Goals: GoalIDs(f.Goals, tax), Notes: f.Notes,
 		MinutesPerWeek: float64(n), SelfRatings: map[string]float64{}}
+	if f.AIApplies() {
+		in.AITargets = f.AI
+	}
 	for k, v := range f.Ratings {
 		if v >= 1 && v <= 5 {
 			in.SelfRatings[k] = float64(v)
@@ -201,8 +224,7 @@ func RatingRows(f ProfileForm, built *learner.Profile, tax *assets.Taxonomy) []R
 		for _, t := range built.Targets {
 			why := "your role"
 			if len(t.Sources) > 0 {
-				why = map[learner.SourceKind]string{learner.FromRole: "your role", learner.FromGoalRole: "your goal",
-					learner.FromGoalSkill: "your goal", learner.FromNotes: "your notes"}[t.Sources[0].Kind]
+				why = t.Sources[0].Kind.Phrase()
 			}
 			rows[t.Skill] = RatingRow{Skill: t.Skill, Why: why}
 		}

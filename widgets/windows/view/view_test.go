@@ -414,6 +414,49 @@ func TestProfileForm(t *testing.T) {
 	}
 }
 
+// TestProfileFormAI: the model's reading of the stored profile adds its
+// targets (marked as the AI reading) until role, goals or notes change.
+func TestProfileFormAI(t *testing.T) {
+	tax := taxonomy(t)
+	stored := store.Profile{Role: "data-analyst", Notes: "needs to improve stakeholder updates"}
+	ai := []learner.AITarget{{Skill: "negotiation-basics", Level: 4, Why: "Updates often need a trade."}}
+	aiTarget := func(f ProfileForm) bool {
+		built, err := f.Built(tax)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range RatingRows(f, built, tax) {
+			if r.Skill == "negotiation-basics" {
+				if r.Why != "the AI reading of your profile" {
+					t.Fatalf("why %q", r.Why)
+				}
+				return true
+			}
+		}
+		return false
+	}
+	f := NewProfileForm(stored, tax)
+	for _, tc := range []struct {
+		name  string
+		edit  func(f ProfileForm) ProfileForm
+		apply bool
+	}{
+		{"no reading", func(f ProfileForm) ProfileForm { return f }, false},
+		{"as read", func(f ProfileForm) ProfileForm { return f.WithAI(ai) }, true},
+		{"minutes changed", func(f ProfileForm) ProfileForm { f = f.WithAI(ai); f.Minutes = "90"; return f }, true},
+		{"notes changed", func(f ProfileForm) ProfileForm { f = f.WithAI(ai); f.Notes += " and coach juniors"; return f }, false},
+		{"role changed", func(f ProfileForm) ProfileForm { f = f.WithAI(ai); f.Role = "software-engineer"; return f }, false},
+		{"goals changed", func(f ProfileForm) ProfileForm { f = f.WithAI(ai); f.Goals = "Presenting"; return f }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := tc.edit(f)
+			if g.AIApplies() != tc.apply || aiTarget(g) != tc.apply {
+				t.Fatalf("AIApplies %v, target %v; want %v", g.AIApplies(), aiTarget(g), tc.apply)
+			}
+		})
+	}
+}
+
 func TestGapBars(t *testing.T) {
 	tax := taxonomy(t)
 	built, err := learner.BuildProfile(tax, learner.ProfileInput{Role: "data-analyst", Goals: []string{"presenting"},
