@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tidbit-learn/tidbit/cmd/tidbit-lab/internal/session"
+	"github.com/tidbit-learn/tidbit/cmd/internal/session"
 )
 
 // TestFootprintDesktop runs tidbit-lab footprint briefly in a private

@@ -18,8 +18,8 @@ import (
 	"time"
 
 	"github.com/tidbit-learn/tidbit/app/instance"
+	"github.com/tidbit-learn/tidbit/cmd/internal/session"
 	"github.com/tidbit-learn/tidbit/cmd/tidbit-lab/internal/procstat"
-	"github.com/tidbit-learn/tidbit/cmd/tidbit-lab/internal/session"
 	"github.com/tidbit-learn/tidbit/cmd/tidbit-lab/internal/xwatch"
 )
 

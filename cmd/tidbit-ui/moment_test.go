@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
@@ -30,16 +29,7 @@ import (
 // resident, which records the outcome in the store's moments log with the
 // lesson it offered.
 func TestDesktopMomentChain(t *testing.T) {
-	needPrograms(t)
-	if testing.Short() {
-		t.Skip("builds tidbit-ui and starts a desktop session")
-	}
-	ui := buildUI(t)
-	bin := filepath.Dir(ui)
-	buildHarness(t, bin)
-	s := newSession(t)
-	d := dialDesk(t, s)
-	data := onboardedData(t, s)
+	s, d, bin, data := residentDesktop(t)
 	p, err := paths.Resolve(data, paths.OS())
 	if err != nil {
 		t.Fatal(err)
@@ -47,21 +37,17 @@ func TestDesktopMomentChain(t *testing.T) {
 
 	wa := d.waitWorkArea(s)
 	work := d.workWindow(s)
-	losses := focusLosses(t, s.display, work)
-	resident, residentDone := s.start(filepath.Join(bin, "tray-harness"), "--data-dir", data, "--self", filepath.Join(bin, "tidbit"), "--linger", "1m")
-	waitFor(t, 30*time.Second, "the resident's socket", func() bool {
-		_, err := os.Stat(ipc.TraySocket(data))
-		return err == nil
-	}, s.logs)
+	losses := focusLosses(t, s.Display, work)
+	resident := startResident(t, s, bin, data)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	err = instance.Ask(ctx, ipc.TraySocket(data), "offer")
 	cancel()
 	if err != nil {
-		t.Fatalf("offer: %v\n%s", err, s.logs())
+		t.Fatalf("offer: %v\n%s", err, s.Logs())
 	}
 	pop := d.newTidbitWindow(s, nil, 60*time.Second)
-	waitFor(t, 5*time.Second, "the pop-up in the corner", func() bool { _, _, ok := d.inCorner(pop, wa); return ok }, s.logs)
+	waitFor(t, 5*time.Second, "the pop-up in the corner", func() bool { _, _, ok := d.inCorner(pop, wa); return ok }, s.Logs)
 	states, err := d.States(pop)
 	if err != nil || !slices.Contains(states, "_NET_WM_STATE_ABOVE") {
 		t.Fatalf("pop-up states %v (%v): want ABOVE", states, err)
@@ -75,7 +61,7 @@ func TestDesktopMomentChain(t *testing.T) {
 	if out, err := s.xdotool("mousemove", strconv.Itoa(g.X+g.W/2), strconv.Itoa(g.Y+g.H/3), "click", "1"); err != nil {
 		t.Fatalf("clicking the pop-up: %v %s", err, out)
 	}
-	waitFor(t, 5*time.Second, "the pop-up to take the focus on a click", func() bool { return d.focus() == pop }, s.logs)
+	waitFor(t, 5*time.Second, "the pop-up to take the focus on a click", func() bool { return d.focus() == pop }, s.Logs)
 	if out, err := s.xdotool("key", "--window", strconv.Itoa(int(pop)), "Escape"); err != nil {
 		t.Fatalf("xdotool: %v %s", err, out)
 	}
@@ -98,20 +84,10 @@ func TestDesktopMomentChain(t *testing.T) {
 			}
 		}
 		return false
-	}, s.logs)
+	}, s.Logs)
 	t.Logf("moments log: %s %s %q → %s", row.Kind, row.Outcome, row.Reason, row.Item)
 
-	if err := resident.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-residentDone:
-		if err != nil {
-			t.Fatalf("the resident after SIGTERM: %v\n%s", err, s.logs())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatalf("the resident did not stop on SIGTERM\n%s", s.logs())
-	}
+	s.terminate(resident, "the resident")
 }
 
 // buildHarness builds the resident (the tray harness) into bin, without
@@ -128,7 +104,7 @@ func buildHarness(t testing.TB, bin string) {
 // onboardedData is the session's data folder with onboarding done (so
 // the first start opens no welcome window), the no-tray notice already
 // seen (the panel may still be starting) and start at login off.
-func onboardedData(t testing.TB, s *session) string {
+func onboardedData(t testing.TB, s *desktop) string {
 	t.Helper()
 	data := dataDir(t, s)
 	p, err := paths.Resolve(data, paths.OS())
@@ -149,4 +125,32 @@ func onboardedData(t testing.TB, s *session) string {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// residentDesktop is the set-up of the tests that run the resident:
+// tidbit-ui and the tray harness built into bin, a private desktop, a
+// connection to its X server and an onboarded data folder.
+func residentDesktop(t *testing.T) (s *desktop, d *xdesk, bin, data string) {
+	t.Helper()
+	needPrograms(t)
+	if testing.Short() {
+		t.Skip("builds tidbit-ui and starts a desktop session")
+	}
+	bin = filepath.Dir(buildUI(t))
+	buildHarness(t, bin)
+	s = newSession(t)
+	d = dialDesk(t, s)
+	return s, d, bin, onboardedData(t, s)
+}
+
+// startResident starts the resident (the tray harness, its tidbit-ui in
+// bin) on data and waits for its tray.sock.
+func startResident(t testing.TB, s *desktop, bin, data string) *exec.Cmd {
+	t.Helper()
+	cmd := s.start(filepath.Join(bin, "tray-harness"), "--data-dir", data, "--self", filepath.Join(bin, "tidbit"), "--linger", "1m")
+	waitFor(t, 30*time.Second, "the resident's socket", func() bool {
+		_, err := os.Stat(ipc.TraySocket(data))
+		return err == nil
+	}, s.Logs)
+	return cmd
 }

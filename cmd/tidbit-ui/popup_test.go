@@ -51,9 +51,9 @@ type xdesk struct {
 	names map[string]xproto.Atom
 }
 
-func dialDesk(tb testing.TB, s *session) *xdesk {
+func dialDesk(tb testing.TB, s *desktop) *xdesk {
 	tb.Helper()
-	x, err := popup.Dial(s.display)
+	x, err := popup.Dial(s.Display)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func (d *xdesk) tidbitWindows() []xproto.Window {
 }
 
 // newTidbitWindow waits for a mapped Tidbit window not in known.
-func (d *xdesk) newTidbitWindow(s *session, known []xproto.Window, timeout time.Duration) xproto.Window {
+func (d *xdesk) newTidbitWindow(s *desktop, known []xproto.Window, timeout time.Duration) xproto.Window {
 	var win xproto.Window
 	waitFor(d.tb, timeout, "a new Tidbit window", func() bool {
 		for _, w := range d.tidbitWindows() {
@@ -121,7 +121,7 @@ func (d *xdesk) newTidbitWindow(s *session, known []xproto.Window, timeout time.
 			}
 		}
 		return false
-	}, func() string { return s.logs() + d.describe() })
+	}, func() string { return s.Logs() + d.describe() })
 	return win
 }
 
@@ -168,7 +168,7 @@ func (d *xdesk) focus() xproto.Window {
 // workWindow maps a plain window and waits until the window manager has
 // focused it: the window the user is typing in. openbox may still be
 // starting (it leaves windows mapped then unmapped), so it retries.
-func (d *xdesk) workWindow(s *session) xproto.Window {
+func (d *xdesk) workWindow(s *desktop) xproto.Window {
 	c := d.Conn()
 	scr := xproto.Setup(c).DefaultScreen(c)
 	for try := 0; try < 20; try++ {
@@ -191,7 +191,7 @@ func (d *xdesk) workWindow(s *session) xproto.Window {
 		}
 		xproto.DestroyWindow(c, id)
 	}
-	d.tb.Fatalf("the window manager focuses no new window\n%s", s.logs())
+	d.tb.Fatalf("the window manager focuses no new window\n%s", s.Logs())
 	return 0
 }
 
@@ -307,7 +307,7 @@ func trayListener(tb testing.TB, dataDir string) <-chan string {
 	return got
 }
 
-func expectTray(t *testing.T, s *session, got <-chan string, want string) {
+func expectTray(t *testing.T, s *desktop, got <-chan string, want string) {
 	t.Helper()
 	select {
 	case m := <-got:
@@ -315,13 +315,13 @@ func expectTray(t *testing.T, s *session, got <-chan string, want string) {
 			t.Fatalf("tray.sock got %q, want %q", m, want)
 		}
 	case <-time.After(15 * time.Second):
-		t.Fatalf("tray.sock got nothing, want %q\n%s", want, s.logs())
+		t.Fatalf("tray.sock got nothing, want %q\n%s", want, s.Logs())
 	}
 }
 
 // waitWorkArea waits for xfce4-panel to reserve its strip (the work area
 // shrinks); a panel that reserves none leaves the whole screen.
-func (d *xdesk) waitWorkArea(s *session) popup.Rect {
+func (d *xdesk) waitWorkArea(s *desktop) popup.Rect {
 	var wa popup.Rect
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
@@ -335,8 +335,8 @@ func (d *xdesk) waitWorkArea(s *session) popup.Rect {
 	return wa
 }
 
-func dataDir(tb testing.TB, s *session) string {
-	p, err := paths.Resolve(filepath.Join(s.dir, "tidbit"), paths.OS())
+func dataDir(tb testing.TB, s *desktop) string {
+	p, err := paths.Resolve(filepath.Join(s.Dir, "tidbit"), paths.OS())
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -366,11 +366,11 @@ func TestDesktopPopup(t *testing.T) {
 	tray := trayListener(t, data)
 	wa := d.waitWorkArea(s)
 	work := d.workWindow(s)
-	losses := focusLosses(t, s.display, work)
+	losses := focusLosses(t, s.Display, work)
 
 	// (a) the pop-up
 	start := time.Now()
-	ui, uiDone := s.start(bin, "lesson", "--popup", "--moment", "m1", "--why", "Picked for the test.", "--data-dir", data, "--linger", "1m")
+	ui := s.start(bin, "lesson", "--popup", "--moment", "m1", "--why", "Picked for the test.", "--data-dir", data, "--linger", "1m")
 	pop := d.newTidbitWindow(s, nil, 60*time.Second)
 	t.Logf("pop-up mapped %v after the start (cold)", time.Since(start).Round(time.Millisecond))
 	var g popup.Rect
@@ -380,7 +380,7 @@ func TestDesktopPopup(t *testing.T) {
 		g, e, ok = d.inCorner(pop, wa)
 		return ok
 	}, func() string {
-		return fmt.Sprintf("%s\nlast: client %+v, extents %+v, work area %+v", s.logs(), g, e, wa)
+		return fmt.Sprintf("%s\nlast: client %+v, extents %+v, work area %+v", s.Logs(), g, e, wa)
 	})
 	t.Logf("pop-up client area %+v, frame extents %+v, work area %+v", g, e, wa)
 	if g.W < 300 || g.W > 500 || g.H < 200 || g.H > 400 {
@@ -398,7 +398,7 @@ func TestDesktopPopup(t *testing.T) {
 	if len(pid) != 1 || int(pid[0]) != ui.Process.Pid {
 		t.Fatalf("pop-up _NET_WM_PID %v, want %d", pid, ui.Process.Pid)
 	}
-	waitFor(t, 30*time.Second, "the pop-up's first frame", func() bool { return d.painted(pop) }, s.logs)
+	waitFor(t, 30*time.Second, "the pop-up's first frame", func() bool { return d.painted(pop) }, s.Logs)
 	d.screenshot("popup-lesson.png")
 
 	// (b) a click, the quiz, Esc
@@ -406,7 +406,7 @@ func TestDesktopPopup(t *testing.T) {
 	if out, err := s.xdotool("mousemove", strconv.Itoa(cx), strconv.Itoa(cy), "click", "1"); err != nil {
 		t.Fatalf("clicking the pop-up: %v %s", err, out)
 	}
-	waitFor(t, 5*time.Second, "the pop-up to take the focus on a click", func() bool { return d.focus() == pop }, s.logs)
+	waitFor(t, 5*time.Second, "the pop-up to take the focus on a click", func() bool { return d.focus() == pop }, s.Logs)
 	if out, err := s.xdotool("key", "--window", strconv.Itoa(int(pop)), "Return"); err != nil { // the lesson is read: the quiz
 		t.Fatalf("xdotool: %v %s", err, out)
 	}
@@ -417,7 +417,7 @@ func TestDesktopPopup(t *testing.T) {
 		g, e, ok = d.inCorner(pop, wa)
 		return ok
 	}, func() string {
-		return fmt.Sprintf("%s\nlast: client %+v, extents %+v, work area %+v", s.logs(), g, e, wa)
+		return fmt.Sprintf("%s\nlast: client %+v, extents %+v, work area %+v", s.Logs(), g, e, wa)
 	})
 	t.Logf("quiz pop-up client area %+v", g)
 	d.screenshot("popup-quiz.png")
@@ -425,13 +425,13 @@ func TestDesktopPopup(t *testing.T) {
 		t.Fatalf("xdotool: %v %s", err, out)
 	}
 	expectTray(t, s, tray, "moment m1 dismiss")
-	waitFor(t, 5*time.Second, "the pop-up to go", func() bool { return len(d.tidbitWindows()) == 0 }, s.logs)
+	waitFor(t, 5*time.Second, "the pop-up to go", func() bool { return len(d.tidbitWindows()) == 0 }, s.Logs)
 
 	// (c) a second start while the first is warm
 	known := d.tidbitWindows()
 	start = time.Now()
 	second := exec.Command(bin, "lesson", "--data-dir", data)
-	second.Env = s.env
+	second.Env = s.Env
 	out, err := second.CombinedOutput()
 	handed := time.Since(start)
 	if err != nil {
@@ -450,19 +450,9 @@ func TestDesktopPopup(t *testing.T) {
 	}
 	held := d.newTidbitWindow(s, known, 10*time.Second)
 	expectTray(t, s, tray, "moment m4 held")
-	waitFor(t, 5*time.Second, "the held pop-up to hide", func() bool { return !slices.Contains(d.tidbitWindows(), held) }, s.logs)
+	waitFor(t, 5*time.Second, "the held pop-up to hide", func() bool { return !slices.Contains(d.tidbitWindows(), held) }, s.Logs)
 
-	if err := ui.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-uiDone:
-		if err != nil {
-			t.Fatalf("tidbit-ui after SIGTERM: %v\n%s", err, s.logs())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatalf("tidbit-ui did not stop on SIGTERM\n%s", s.logs())
-	}
+	s.terminate(ui, "tidbit-ui")
 }
 
 // median reports the median of ds as a benchmark metric in milliseconds.
@@ -475,21 +465,30 @@ func median(b *testing.B, ds []time.Duration, unit string) {
 	b.ReportMetric(float64(s[len(s)/2])/float64(time.Millisecond), unit)
 }
 
+// benchDesktop is the pop-up benchmarks' set-up: tidbit-ui built, a
+// private desktop whose panel has reserved its strip, a work window that
+// has the focus, and a data folder.
+func benchDesktop(b *testing.B) (s *desktop, d *xdesk, bin, data string) {
+	b.Helper()
+	needPrograms(b)
+	bin = buildUI(b)
+	s = newSession(b)
+	d = dialDesk(b, s)
+	data = dataDir(b, s)
+	d.waitWorkArea(s)
+	d.workWindow(s)
+	return s, d, bin, data
+}
+
 // BenchmarkDesktopPopupCold: `tidbit-ui lesson --popup` started with no
 // window process running, until its pop-up is mapped (the data folder
 // already exists, as it does after the first run).
 func BenchmarkDesktopPopupCold(b *testing.B) {
-	needPrograms(b)
-	bin := buildUI(b)
-	s := newSession(b)
-	d := dialDesk(b, s)
-	data := dataDir(b, s)
-	d.waitWorkArea(s)
-	d.workWindow(s)
+	s, d, bin, data := benchDesktop(b)
 	run := func() time.Duration {
 		start := time.Now()
 		cmd := exec.Command(bin, "lesson", "--popup", "--moment", "bench", "--data-dir", data, "--linger", "1m")
-		cmd.Env = s.env
+		cmd.Env = s.Env
 		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 		if err := cmd.Start(); err != nil {
 			b.Fatal(err)
@@ -498,7 +497,7 @@ func BenchmarkDesktopPopupCold(b *testing.B) {
 		took := time.Since(start)
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		_ = cmd.Wait()
-		waitFor(b, 10*time.Second, "no Tidbit window", func() bool { return len(d.tidbitWindows()) == 0 }, s.logs)
+		waitFor(b, 10*time.Second, "no Tidbit window", func() bool { return len(d.tidbitWindows()) == 0 }, s.Logs)
 		return took
 	}
 	b.Logf("first run (creates the store): %v", run().Round(time.Millisecond))
@@ -512,13 +511,7 @@ func BenchmarkDesktopPopupCold(b *testing.B) {
 // BenchmarkDesktopPopupWarm: an `open` request on ui.sock to a running
 // window process, until the new pop-up is mapped.
 func BenchmarkDesktopPopupWarm(b *testing.B) {
-	needPrograms(b)
-	bin := buildUI(b)
-	s := newSession(b)
-	d := dialDesk(b, s)
-	data := dataDir(b, s)
-	d.waitWorkArea(s)
-	d.workWindow(s)
+	s, d, bin, data := benchDesktop(b)
 	s.start(bin, "lesson", "--popup", "--moment", "first", "--data-dir", data, "--linger", "10m")
 	d.newTidbitWindow(s, nil, 60*time.Second)
 	var ds, answered []time.Duration

@@ -3,18 +3,14 @@
 package main
 
 import (
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/jezek/xgb/xproto"
-
-	"github.com/tidbit-learn/tidbit/app/ipc"
 )
 
 // trayIcon finds the tray icon on the screen: the teal pixels (the ready
@@ -67,27 +63,14 @@ func (d *xdesk) menuShown() bool {
 // the panel shows, and chooses Learn now with the keyboard: the lesson
 // window opens.
 func TestDesktopTrayIconClick(t *testing.T) {
-	needPrograms(t)
-	if testing.Short() {
-		t.Skip("builds tidbit-ui and starts a desktop session")
-	}
-	ui := buildUI(t)
-	bin := filepath.Dir(ui)
-	buildHarness(t, bin)
-	s := newSession(t)
-	d := dialDesk(t, s)
-	data := onboardedData(t, s)
-	resident, residentDone := s.start(filepath.Join(bin, "tray-harness"), "--data-dir", data, "--self", filepath.Join(bin, "tidbit"), "--linger", "1m")
-	waitFor(t, 30*time.Second, "the resident's socket", func() bool {
-		_, err := os.Stat(ipc.TraySocket(data))
-		return err == nil
-	}, s.logs)
+	s, d, bin, data := residentDesktop(t)
+	resident := startResident(t, s, bin, data)
 	var x, y int
 	waitFor(t, 30*time.Second, "the tray icon in the panel", func() bool {
 		var ok bool
 		x, y, ok = d.trayIcon(40)
 		return ok
-	}, s.logs)
+	}, s.Logs)
 	t.Logf("tray icon at %d,%d", x, y)
 	for _, button := range []string{"1", "3"} { // hosts open the menu on one or the other
 		if out, err := s.xdotool("mousemove", strconv.Itoa(x), strconv.Itoa(y), "click", button); err != nil {
@@ -103,7 +86,7 @@ func TestDesktopTrayIconClick(t *testing.T) {
 		}
 	}
 	if !d.menuShown() {
-		t.Fatalf("clicking the tray icon showed no menu\n%s", s.logs())
+		t.Fatalf("clicking the tray icon showed no menu\n%s", s.Logs())
 	}
 	time.Sleep(300 * time.Millisecond) // drawn
 	d.screenshot("tray-menu.png")
@@ -111,26 +94,16 @@ func TestDesktopTrayIconClick(t *testing.T) {
 	if out, err := s.xdotool("key", "Down", "Return"); err != nil {
 		t.Fatalf("choosing Learn now: %v %s", err, out)
 	}
-	waitFor(t, 60*time.Second, "the lesson window", func() bool { return s.window() != "" }, s.logs)
+	waitFor(t, 60*time.Second, "the lesson window", func() bool { return s.window() != "" }, s.Logs)
 
 	// A second start hands over to the running resident and exits at once.
 	second := exec.Command(filepath.Join(bin, "tray-harness"), "--data-dir", data, "--self", filepath.Join(bin, "tidbit"))
-	second.Env = s.env
+	second.Env = s.Env
 	start := time.Now()
 	if out, err := second.CombinedOutput(); err != nil || !strings.Contains(string(out), "already running") {
 		t.Fatalf("second start: %v\n%s", err, out)
 	}
 	t.Logf("a second start handed over and exited in %v", time.Since(start).Round(time.Millisecond))
 
-	if err := resident.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-residentDone:
-		if err != nil {
-			t.Fatalf("the resident after SIGTERM: %v\n%s", err, s.logs())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatalf("the resident did not stop on SIGTERM\n%s", s.logs())
-	}
+	s.terminate(resident, "the resident")
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/jezek/xgb"
 	"github.com/jezek/xgb/xproto"
 
-	"github.com/tidbit-learn/tidbit/cmd/tidbit-lab/internal/session"
+	"github.com/tidbit-learn/tidbit/cmd/internal/session"
 )
 
 func newSession(t *testing.T) *session.Session {

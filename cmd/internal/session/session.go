@@ -10,7 +10,16 @@
 // Every process it starts is recorded by PID and stopped by PID in Close,
 // together with the programs the private bus activated (xfconfd); nothing
 // is ever stopped by name. Processes also get SIGKILL when the process
-// that started them dies.
+// that started them dies. When the session fails to come up, the error
+// carries what its programs logged.
+//
+// It is shared by `tidbit-lab footprint` (which measures Tidbit in such a
+// session), the tests of cmd/tidbit-lab/internal/xwatch and the end-to-end
+// desktop tests of cmd/tidbit-ui, so that there is one way to bring a
+// test desktop up and tear it down. It lives under cmd/internal because
+// Go's internal rule lets every command under cmd/ import it, and nothing
+// outside cmd/: it is tooling for the commands and their tests, not part
+// of the app.
 package session
 
 import (
