@@ -23,7 +23,7 @@ func Example() {
 	defer mon.Close()
 	fmt.Print(mon.Describe()) // what `tidbit doctor` prints
 
-	src, err := calendar.SourceFor("work.ics", os.TempDir())
+	src, err := calendar.SourceFor("work.ics", calendar.SourceOptions{CacheDir: os.TempDir()})
 	if err != nil {
 		log.Fatal(err)
 	}

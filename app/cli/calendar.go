@@ -44,7 +44,7 @@ An event blocks time unless it is shown as free, cancelled, or declined by you
 			if err := p.Ensure(); err != nil {
 				return err
 			}
-			src, err := calendar.SourceFor(args[0], filepath.Join(p.Cache, "calendars"))
+			src, err := calendar.SourceFor(args[0], calendar.SourceOptions{CacheDir: filepath.Join(p.Cache, "calendars"), Getenv: c.Env.Getenv})
 			if err != nil {
 				return err
 			}

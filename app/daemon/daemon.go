@@ -193,7 +193,7 @@ func (d *Daemon) init(ctx context.Context) error {
 	d.set = set
 	d.notifier = d.Notifier
 	if d.notifier == nil && d.Getenv("DBUS_SESSION_BUS_ADDRESS") != "disabled:" {
-		if n, err := NewDBusNotifier(""); err == nil {
+		if n, err := NewDBusNotifier("", d.Getenv); err == nil {
 			d.notifier = n
 		}
 	}
@@ -284,16 +284,12 @@ func (d *Daemon) calendars(set settings.Settings) calendar.Source {
 	var srcs calendar.Multi
 	cache := filepath.Join(d.Paths.Cache, "calendars")
 	for _, spec := range set.Calendars {
-		src, err := calendar.SourceFor(spec, cache)
+		// With a cache folder a CalDAV account keeps its last good answer
+		// there (calendar.LastGood) and a subscription its last copy.
+		src, err := calendar.SourceFor(spec, calendar.SourceOptions{CacheDir: cache, Getenv: d.Getenv})
 		if err != nil {
 			d.logf("calendar %v", err)
 			continue
-		}
-		if _, ok := src.(*calendar.HTTPSource); !ok {
-			if _, ok := src.(calendar.FileSource); !ok {
-				// CalDAV: keep the last good answer beside the cache.
-				src = &calendar.LastGood{Source: src, Dir: cache}
-			}
 		}
 		srcs = append(srcs, src)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"sync"
 	"time"
 
@@ -50,12 +49,13 @@ type DBusNotifier struct {
 }
 
 // NewDBusNotifier connects to the running session bus at address ("" :
-// the standard one). It never starts a bus: godbus's ConnectSessionBus
-// would run dbus-launch and leave a daemon behind.
-func NewDBusNotifier(address string) (*DBusNotifier, error) {
+// the one getenv's DBUS_SESSION_BUS_ADDRESS or XDG_RUNTIME_DIR names). It
+// never starts a bus: godbus's ConnectSessionBus would run dbus-launch and
+// leave a daemon behind.
+func NewDBusNotifier(address string, getenv func(string) string) (*DBusNotifier, error) {
 	var conn *dbus.Conn
 	if address == "" {
-		c, why := doctor.SessionBus(doctor.Env{Getenv: os.Getenv})
+		c, why := doctor.SessionBus(doctor.Env{Getenv: getenv})
 		if c == nil {
 			return nil, fmt.Errorf("notifications: %s", why)
 		}

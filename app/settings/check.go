@@ -16,11 +16,13 @@ const CheckTimeout = 20 * time.Second
 // would with these settings (addresses, all-day events, working hours) and
 // sums it up for a person: "12 events, 3 busy today". It is what the
 // Check buttons of Settings and onboarding run, off the UI goroutine.
-func (s Settings) CheckCalendar(ctx context.Context, source, cacheDir string, now time.Time, loc *time.Location) (string, error) {
+// o says where the cache is and how the environment is read (a CalDAV
+// password may come from it).
+func (s Settings) CheckCalendar(ctx context.Context, source string, o calendar.SourceOptions, now time.Time, loc *time.Location) (string, error) {
 	if loc == nil {
 		loc = time.Local
 	}
-	src, err := calendar.SourceFor(source, cacheDir)
+	src, err := calendar.SourceFor(source, o)
 	if err != nil {
 		return "", err
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tidbit-learn/tidbit/scheduler/calendar"
 )
 
 const checkICS = `BEGIN:VCALENDAR
@@ -60,7 +62,7 @@ func TestCheckCalendar(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := tc.s.CheckCalendar(context.Background(), tc.source, dir, now, time.UTC)
+			got, err := tc.s.CheckCalendar(context.Background(), tc.source, calendar.SourceOptions{CacheDir: dir}, now, time.UTC)
 			if tc.err {
 				if err == nil || !strings.Contains(err.Error(), tc.want) {
 					t.Fatalf("err %v, want %q", err, tc.want)

@@ -64,7 +64,7 @@ func TestReportGolden(t *testing.T) {
 }
 
 func TestSourceFor(t *testing.T) {
-	t.Setenv("TIDBIT_CALDAV_PASSWORD", "from-env")
+	env := map[string]string{PasswordEnv: "from-env"}
 	tests := []struct {
 		spec, want string
 	}{
@@ -76,7 +76,7 @@ func TestSourceFor(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.spec, func(t *testing.T) {
-			src, err := SourceFor(tc.spec, t.TempDir())
+			src, err := SourceFor(tc.spec, SourceOptions{CacheDir: t.TempDir(), Getenv: func(k string) string { return env[k] }})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -97,7 +97,10 @@ func TestSourceFor(t *testing.T) {
 			}
 		})
 	}
-	if _, err := SourceFor("  ", ""); err == nil {
+	if src, err := SourceFor("caldav+https://anna@dav.example.org/", SourceOptions{}); err != nil || src.(*CalDAVSource).Password != "" {
+		t.Errorf("without Getenv the password came from somewhere: %+v %v", src, err)
+	}
+	if _, err := SourceFor("  ", SourceOptions{}); err == nil {
 		t.Error("empty source accepted")
 	}
 }

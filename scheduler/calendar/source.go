@@ -307,14 +307,29 @@ func scrubURLError(err error) error {
 	return err
 }
 
+// PasswordEnv names the environment variable a CalDAV password may come
+// from.
+const PasswordEnv = "TIDBIT_CALDAV_PASSWORD"
+
+// SourceOptions are what SourceFor needs besides the source itself.
+type SourceOptions struct {
+	// CacheDir keeps subscriptions' and CalDAV accounts' last answers;
+	// "" keeps none.
+	CacheDir string
+	// Getenv reads the environment (PasswordEnv); nil reads nothing.
+	Getenv func(string) string
+}
+
 // SourceFor turns what a user types as a calendar source into a Source:
 //   - a path to an .ics file;
 //   - an http://, https:// or webcal:// subscription URL (cached in cacheDir);
 //   - caldav+https://user:password@host/path (or caldav+http://) for a CalDAV
 //     account; the password may instead come from the TIDBIT_CALDAV_PASSWORD
-//     environment variable, which keeps it out of shell history. With a cacheDir the
-//     account's last good answer is kept there (see LastGood).
-func SourceFor(spec, cacheDir string) (Source, error) {
+//     environment variable (read through o.Getenv), which keeps it out of
+//     shell history. With a CacheDir the account's last good answer is kept
+//     there (see LastGood).
+func SourceFor(spec string, o SourceOptions) (Source, error) {
+	cacheDir := o.CacheDir
 	spec = strings.TrimSpace(spec)
 	lower := strings.ToLower(spec)
 	switch {
@@ -329,8 +344,8 @@ func SourceFor(spec, cacheDir string) (Source, error) {
 			src.Password, _ = u.User.Password()
 			u.User = nil
 		}
-		if pw := os.Getenv("TIDBIT_CALDAV_PASSWORD"); pw != "" && src.Password == "" {
-			src.Password = pw
+		if o.Getenv != nil && src.Password == "" {
+			src.Password = o.Getenv(PasswordEnv)
 		}
 		src.Endpoint = u.String()
 		if cacheDir == "" {

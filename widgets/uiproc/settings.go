@@ -10,6 +10,7 @@ import (
 
 	"github.com/tidbit-learn/tidbit/app/autostart"
 	"github.com/tidbit-learn/tidbit/app/settings"
+	"github.com/tidbit-learn/tidbit/scheduler/calendar"
 	"github.com/tidbit-learn/tidbit/widgets/settingswin"
 )
 
@@ -40,7 +41,8 @@ func openSettings(ctx context.Context, fa fyne.App, p *Process, _ Config) error 
 // checkCalendar is the Check buttons' calendar read: the same cache folder
 // as the tray, the local zone, the process clock.
 func (p *Process) checkCalendar(ctx context.Context, source string, s settings.Settings) (string, error) {
-	return s.CheckCalendar(ctx, source, filepath.Join(p.App.Paths.Cache, "calendars"), p.now(), time.Local)
+	o := calendar.SourceOptions{CacheDir: filepath.Join(p.App.Paths.Cache, "calendars"), Getenv: p.deps.Env.Getenv}
+	return s.CheckCalendar(ctx, source, o, p.now(), time.Local)
 }
 
 // applyAutostart points start at login at the tidbit binary next to this
