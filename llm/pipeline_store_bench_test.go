@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tidbit-learn/tidbit/app/aiquiz"
+	"github.com/tidbit-learn/tidbit/app/core/coretest"
 	"github.com/tidbit-learn/tidbit/llm"
 )
 
@@ -19,7 +20,7 @@ import (
 //
 //	go test -run '^$' -bench PipelineStore ./llm/
 func BenchmarkPipelineStore(b *testing.B) {
-	a := openApp(b)
+	a := coretest.Open(b)
 	ctx := context.Background()
 	ad := aiquiz.New(a.Store)
 	ls, err := ad.Wanted(ctx)

@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,8 +16,8 @@ import (
 
 	"github.com/tidbit-learn/tidbit/app/aiquiz"
 	"github.com/tidbit-learn/tidbit/app/core"
+	"github.com/tidbit-learn/tidbit/app/core/coretest"
 	"github.com/tidbit-learn/tidbit/app/learn"
-	"github.com/tidbit-learn/tidbit/app/paths"
 	"github.com/tidbit-learn/tidbit/app/store"
 	"github.com/tidbit-learn/tidbit/llm"
 )
@@ -27,20 +26,6 @@ import (
 // app/: the real store (SQLite, the starter library) through the aiquiz
 // adapter, as the daemon wires it. Package llm itself imports nothing
 // from app/.
-
-func openApp(t testing.TB) *core.App {
-	t.Helper()
-	p, err := paths.Resolve(filepath.Join(t.TempDir(), "data"), paths.OS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := core.Open(context.Background(), p, core.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	return a
-}
 
 type rawOption struct {
 	Text    string `json:"text"`
@@ -270,7 +255,7 @@ func TestSimulatedDayOllama(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
-			a := openApp(t)
+			a := coretest.Open(t)
 			ad := aiquiz.New(a.Store)
 			order, outputs := scripts(t, a, 2)
 			if len(order) < tc.popups+1 {

@@ -4,30 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/tidbit-learn/tidbit/app/core"
+	"github.com/tidbit-learn/tidbit/app/core/coretest"
 	"github.com/tidbit-learn/tidbit/app/learn"
-	"github.com/tidbit-learn/tidbit/app/paths"
 	"github.com/tidbit-learn/tidbit/app/store"
 	"github.com/tidbit-learn/tidbit/llm"
 )
-
-func openApp(t testing.TB) *core.App {
-	t.Helper()
-	p, err := paths.Resolve(filepath.Join(t.TempDir(), "data"), paths.OS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := core.Open(context.Background(), p, core.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	return a
-}
 
 var genAt = time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)
 
@@ -54,7 +38,7 @@ func (m *maker) Quiz(_ context.Context, l llm.Lesson) (llm.Quiz, error) {
 }
 
 func TestQueueThroughAdapter(t *testing.T) {
-	a := openApp(t)
+	a := coretest.Open(t)
 	ctx := context.Background()
 	ad := New(a.Store)
 	want, err := ad.Wanted(ctx)
@@ -105,7 +89,7 @@ func TestQueueThroughAdapter(t *testing.T) {
 }
 
 func TestSaveQuizRefuses(t *testing.T) {
-	a := openApp(t)
+	a := coretest.Open(t)
 	ctx := context.Background()
 	ad := New(a.Store)
 	want, _ := ad.Wanted(ctx)

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/tidbit-learn/tidbit/app/core"
-	"github.com/tidbit-learn/tidbit/app/paths"
+	"github.com/tidbit-learn/tidbit/app/core/coretest"
 	"github.com/tidbit-learn/tidbit/app/store"
 )
 
@@ -101,21 +101,6 @@ func TestRender(t *testing.T) {
 	golden(t, "render.txt", Render(md, 40)+"\n")
 }
 
-// openApp opens a real store with the starter library.
-func openApp(t testing.TB) *core.App {
-	t.Helper()
-	p, err := paths.Resolve(filepath.Join(t.TempDir(), "data"), paths.OS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := core.Open(context.Background(), p, core.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	return a
-}
-
 type fixedPicker struct{ id string }
 
 func (f fixedPicker) Next(context.Context) (Pick, error) {
@@ -151,7 +136,7 @@ func answersFor(l store.Lesson, right bool) []string {
 }
 
 func TestSessionRecordsEveryAnswer(t *testing.T) {
-	a := openApp(t)
+	a := coretest.Open(t)
 	ctx := context.Background()
 	pick, err := (BasicPicker{Store: a.Store, Taxonomy: a.Taxonomy}).Next(ctx)
 	if err != nil {
@@ -197,7 +182,7 @@ func TestSessionRecordsEveryAnswer(t *testing.T) {
 }
 
 func TestSessionWrongAnswersExplained(t *testing.T) {
-	a := openApp(t)
+	a := coretest.Open(t)
 	ctx := context.Background()
 	lib, _ := a.Store.Library(ctx)
 	l, _ := a.Store.Lesson(ctx, lib[0].ID)
@@ -221,7 +206,7 @@ func TestSessionWrongAnswersExplained(t *testing.T) {
 }
 
 func TestSessionQuitKeepsAnswers(t *testing.T) {
-	a := openApp(t)
+	a := coretest.Open(t)
 	ctx := context.Background()
 	lib, _ := a.Store.Library(ctx)
 	l, _ := a.Store.Lesson(ctx, lib[0].ID)
@@ -249,7 +234,7 @@ func TestSessionQuitKeepsAnswers(t *testing.T) {
 }
 
 func TestSessionReflection(t *testing.T) {
-	a := openApp(t)
+	a := coretest.Open(t)
 	ctx := context.Background()
 	lib, _ := a.Store.Library(ctx)
 	var l store.Lesson
@@ -282,7 +267,7 @@ func TestSessionReflection(t *testing.T) {
 }
 
 func TestBasicPickerRespectsPrerequisites(t *testing.T) {
-	a := openApp(t)
+	a := coretest.Open(t)
 	ctx := context.Background()
 	lib, _ := a.Store.Library(ctx)
 	p := BasicPicker{Store: a.Store, Taxonomy: a.Taxonomy}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tidbit-learn/tidbit/app/core/coretest"
 	"github.com/tidbit-learn/tidbit/app/store"
 )
 
@@ -78,7 +79,7 @@ func TestSessionOutbox(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			a := openApp(t)
+			a := coretest.Open(t)
 			pick, err := (BasicPicker{Store: a.Store, Taxonomy: a.Taxonomy}).Next(ctx)
 			if err != nil {
 				t.Fatal(err)

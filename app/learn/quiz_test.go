@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tidbit-learn/tidbit/app/core/coretest"
 	"github.com/tidbit-learn/tidbit/app/store"
 )
 
@@ -53,7 +54,7 @@ func TestQuizQuestions(t *testing.T) {
 // TestSessionReportsAIQuestion: an AI-written question is marked and r
 // retires it; the rest of the quiz goes on.
 func TestSessionReportsAIQuestion(t *testing.T) {
-	a := openApp(t)
+	a := coretest.Open(t)
 	ctx := context.Background()
 	lib, err := a.Store.Library(ctx)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tidbit-learn/tidbit/app/core/coretest"
 	"github.com/tidbit-learn/tidbit/app/learn"
 	"github.com/tidbit-learn/tidbit/app/store"
 )
@@ -15,7 +16,7 @@ import (
 // join the quiz after the authored ones (learn.QuizQuestions), and a
 // reported one is retired for good.
 func TestRunMixesAndReportsAIQuestions(t *testing.T) {
-	a := openApp(t)
+	a := coretest.Open(t)
 	ctx := context.Background()
 	l := firstWithQuestions(t, a, false)
 	q := store.AIQuiz{LessonID: l.ID, LessonHash: l.ContentHash}

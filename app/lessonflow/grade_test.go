@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tidbit-learn/tidbit/app/core/coretest"
 	"github.com/tidbit-learn/tidbit/app/learn"
 	"github.com/tidbit-learn/tidbit/app/learner/storepick"
 	"github.com/tidbit-learn/tidbit/app/store"
@@ -19,7 +20,7 @@ var _ Grader = storepick.Cards{}
 func reviewRun(t *testing.T) (*Flow, *Run, store.SRSCard) {
 	t.Helper()
 	ctx := context.Background()
-	a := openApp(t)
+	a := coretest.Open(t)
 	l := firstWithQuestions(t, a, false)
 	f := newFlow(t, a, nil)
 	r, err := f.Start(ctx, l.ID)

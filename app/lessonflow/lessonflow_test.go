@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,25 +11,11 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 
 	"github.com/tidbit-learn/tidbit/app/core"
+	"github.com/tidbit-learn/tidbit/app/core/coretest"
 	"github.com/tidbit-learn/tidbit/app/learn"
 	"github.com/tidbit-learn/tidbit/app/learner/storepick"
-	"github.com/tidbit-learn/tidbit/app/paths"
 	"github.com/tidbit-learn/tidbit/app/store"
 )
-
-func openApp(t *testing.T) *core.App {
-	t.Helper()
-	p, err := paths.Resolve(filepath.Join(t.TempDir(), "data"), paths.OS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := core.Open(context.Background(), p, core.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	return a
-}
 
 type fixedPicker struct{ pick learn.Pick }
 
@@ -95,7 +80,7 @@ func wrongChoice(q store.Question) []int {
 
 func TestRunRecordsEveryAnswerWithCards(t *testing.T) {
 	ctx := context.Background()
-	a := openApp(t)
+	a := coretest.Open(t)
 	l := firstWithQuestions(t, a, false)
 	f := newFlow(t, a, fixedPicker{learn.Pick{LessonID: l.ID, Reason: "because"}})
 	r, err := f.Start(ctx, "")
@@ -155,7 +140,7 @@ func TestRunRecordsEveryAnswerWithCards(t *testing.T) {
 
 func TestRunRejectsBadAnswers(t *testing.T) {
 	ctx := context.Background()
-	a := openApp(t)
+	a := coretest.Open(t)
 	l := firstWithQuestions(t, a, false)
 	r, err := newFlow(t, a, nil).Start(ctx, l.ID)
 	if err != nil {
@@ -189,7 +174,7 @@ func TestRunRejectsBadAnswers(t *testing.T) {
 
 func TestRunReflection(t *testing.T) {
 	ctx := context.Background()
-	a := openApp(t)
+	a := coretest.Open(t)
 	l := firstWithQuestions(t, a, true)
 	r, err := newFlow(t, a, nil).Start(ctx, l.ID)
 	if err != nil {
@@ -224,7 +209,7 @@ func TestRunReflection(t *testing.T) {
 
 func TestReviewAsksOnlyDueQuestions(t *testing.T) {
 	ctx := context.Background()
-	a := openApp(t)
+	a := coretest.Open(t)
 	l := firstWithQuestions(t, a, false)
 	f := newFlow(t, a, nil)
 	r, err := f.Start(ctx, l.ID)
@@ -252,7 +237,7 @@ func TestReviewAsksOnlyDueQuestions(t *testing.T) {
 
 func TestStartErrors(t *testing.T) {
 	ctx := context.Background()
-	a := openApp(t)
+	a := coretest.Open(t)
 	cases := []struct {
 		name   string
 		flow   *Flow

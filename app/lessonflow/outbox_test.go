@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tidbit-learn/tidbit/app/core/coretest"
 	"github.com/tidbit-learn/tidbit/app/learn"
 	"github.com/tidbit-learn/tidbit/app/xapi"
 )
@@ -38,7 +39,7 @@ func TestRunOutbox(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			a := openApp(t)
+			a := coretest.Open(t)
 			l := firstWithQuestions(t, a, false)
 			f := newFlow(t, a, fixedPicker{learn.Pick{LessonID: l.ID}})
 			f.Outbox = tc.outbox
