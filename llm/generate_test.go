@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -17,6 +15,8 @@ import (
 	"time"
 
 	"github.com/ollama/ollama/api"
+
+	"github.com/tidbit-learn/tidbit/llm/ollamatest"
 )
 
 // fakeOllama is an httptest Ollama server that plays scripted faults.
@@ -43,20 +43,25 @@ type fakeOllama struct {
 	requests    []api.GenerateRequest
 }
 
-func (f *fakeOllama) start() (*url.URL, *httptest.Server) {
-	mux := http.NewServeMux()
-	mux.HandleFunc("/api/tags", func(w http.ResponseWriter, r *http.Request) {
-		var ms []api.ListModelResponse
-		for _, m := range f.models {
-			ms = append(ms, api.ListModelResponse{Name: m, Model: m, Digest: "sha256:feedface" + m})
-		}
-		json.NewEncoder(w).Encode(api.ListResponse{Models: ms})
-	})
-	mux.HandleFunc("/api/generate", f.generate)
-	srv := httptest.NewServer(mux)
-	f.t.Cleanup(srv.Close)
-	u, _ := url.Parse(srv.URL)
-	return u, srv
+func (f *fakeOllama) start() *url.URL {
+	var ms []ollamatest.Model
+	for _, m := range f.models {
+		ms = append(ms, ollamatest.Model{Name: m, Digest: "sha256:feedface" + m})
+	}
+	return ollamatest.Fake{Models: ms, Generate: f.generate}.Serve(f.t)
+}
+
+// serve starts f for the test t (listing tiny:latest unless f lists
+// models), or with down set returns an address where no server listens.
+func (f *fakeOllama) serve(t *testing.T, down bool) *url.URL {
+	f.t = t
+	if f.models == nil {
+		f.models = []string{"tiny:latest"}
+	}
+	if down {
+		return ollamatest.DownURL(t)
+	}
+	return f.start()
 }
 
 func (f *fakeOllama) generate(w http.ResponseWriter, r *http.Request) {
@@ -242,19 +247,7 @@ func TestQuizFaults(t *testing.T) {
 			if f == nil {
 				f = &fakeOllama{}
 			}
-			f.t = t
-			if f.models == nil {
-				f.models = []string{"tiny:latest"}
-			}
-			var u *url.URL
-			if tc.down {
-				l, _ := net.Listen("tcp", "127.0.0.1:0")
-				u, _ = url.Parse("http://" + l.Addr().String())
-				l.Close()
-			} else {
-				u, _ = f.start()
-			}
-			g := newTestGenerator(u)
+			g := newTestGenerator(f.serve(t, tc.down))
 			if tc.timeout > 0 {
 				g.Timeout = tc.timeout
 			}
@@ -329,7 +322,7 @@ func TestProvenanceJSON(t *testing.T) {
 
 func TestQuizCancelledIsNotAServerFault(t *testing.T) {
 	f := &fakeOllama{t: t, models: []string{"tiny:latest"}, gen: []string{quizJSON(goodQuestions())}, genMode: "slow"}
-	u, _ := f.start()
+	u := f.start()
 	g := newTestGenerator(u)
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { time.Sleep(50 * time.Millisecond); cancel() }()

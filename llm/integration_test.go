@@ -4,139 +4,39 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/ollama/ollama/api"
-	"github.com/tidbit-learn/tidbit/llm/internal/tinymodel"
+
+	"github.com/tidbit-learn/tidbit/llm/ollamatest"
 )
 
 // These tests run a real Ollama server, built by .ci/ollama.sh from the
 // module version in go.mod, with a tiny model this package writes. Set
 // TIDBIT_OLLAMA_BIN to the binary (export TIDBIT_OLLAMA_BIN=$(.ci/ollama.sh)).
 
-const tinyName = "tidbit-tiny"
+const tinyName = ollamatest.TinyModel
 
-func ollamaBinary(t *testing.T) string {
-	t.Helper()
-	bin := os.Getenv("TIDBIT_OLLAMA_BIN")
-	if bin == "" {
-		msg := "no Ollama server binary: run `export TIDBIT_OLLAMA_BIN=$(.ci/ollama.sh)` (builds it from go.mod's version; needs nlohmann-json3-dev and libstb-dev)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	if _, err := os.Stat(bin); err != nil {
-		t.Fatalf("TIDBIT_OLLAMA_BIN=%s: %v", bin, err)
-	}
-	return bin
-}
+// ollamaServer is the real server (ollamatest.Start) with the tiny model.
+type ollamaServer struct{ *ollamatest.Server }
 
-type ollamaServer struct {
-	base *url.URL
-	env  []string
-	bin  string
-	log  string
-	cl   *api.Client
-}
-
-// startOllama starts `ollama serve` on a free loopback port with a private
-// HOME and model folder, creates the tiny model, and stops the server (and
-// the runners it started) by PID when the test ends.
+// startOllama starts the server and creates the tiny model; the server is
+// stopped by PID when the test ends.
 func startOllama(t *testing.T) *ollamaServer {
 	t.Helper()
-	bin := ollamaBinary(t)
-	dir := t.TempDir()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	s := &ollamaServer{bin: bin, log: filepath.Join(dir, "serve.log")}
-	s.base, _ = url.Parse("http://" + addr)
-	s.env = append(os.Environ(), "HOME="+filepath.Join(dir, "home"), "OLLAMA_HOST="+addr,
-		"OLLAMA_MODELS="+filepath.Join(dir, "models"), "OLLAMA_NOPRUNE=1", "OLLAMA_NUM_PARALLEL=1")
-	logf, err := os.Create(s.log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = s.env
-	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // its runners share the group
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %s serve: %v", bin, err)
-	}
-	pid := cmd.Process.Pid
-	waited := make(chan struct{})
-	go func() { cmd.Wait(); close(waited) }()
-	t.Cleanup(func() {
-		syscall.Kill(pid, syscall.SIGTERM)
-		select {
-		case <-waited:
-		case <-time.After(10 * time.Second):
-			syscall.Kill(-pid, syscall.SIGKILL)
-			<-waited
-		}
-		syscall.Kill(-pid, syscall.SIGKILL) // runners left behind, if any
-		logf.Close()
-		if t.Failed() {
-			b, _ := os.ReadFile(s.log)
-			t.Logf("ollama serve log (tail):\n%s", tail(string(b), 4000))
-		}
-	})
-	s.cl = api.NewClient(s.base, &http.Client{Timeout: 5 * time.Second})
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		if _, err := s.cl.Version(context.Background()); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("ollama serve did not answer on %s within 60 s", addr)
-		}
-		select {
-		case <-waited:
-			b, _ := os.ReadFile(s.log)
-			t.Fatalf("ollama serve exited:\n%s", tail(string(b), 4000))
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-
-	mdir := filepath.Join(dir, "tiny")
-	if err := tinymodel.Write(mdir, 1); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	create := exec.CommandContext(ctx, bin, "create", tinyName, "-f", filepath.Join(mdir, "Modelfile"))
-	create.Dir = mdir
-	create.Env = s.env
-	if out, err := create.CombinedOutput(); err != nil {
-		t.Fatalf("ollama create: %v\n%s", err, out)
-	}
-	return s
-}
-
-func tail(s string, n int) string {
-	if len(s) > n {
-		return s[len(s)-n:]
-	}
-	return s
+	s := ollamatest.Start(t)
+	s.CreateTiny(t)
+	return &ollamaServer{s}
 }
 
 func (s *ollamaServer) generator() *Generator {
-	g := NewGenerator(s.base, tinyName, nil)
+	g := NewGenerator(s.URL, tinyName, nil)
 	g.Seed = 42
 	g.NumPredict = 1024
 	g.Timeout = 3 * time.Minute
@@ -151,7 +51,7 @@ func TestOllamaIntegration(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("probe sees the model", func(t *testing.T) {
-		st := Probe(ctx, s.base, tinyName, nil)
+		st := Probe(ctx, s.URL, tinyName, nil)
 		if !st.Reachable || !st.HasModel || st.Version != strings.TrimPrefix(ollamaModVersion(t), "v") {
 			t.Errorf("probe: %+v (want version %s)", st, ollamaModVersion(t))
 		}
@@ -290,7 +190,7 @@ func TestOllamaIntegration(t *testing.T) {
 		if _, _, err := g.complete(ctx, "Answer.", verifySchema(1), 0); err != nil && !errors.Is(err, ErrTruncated) {
 			t.Fatal(err)
 		}
-		ps, err := s.cl.ListRunning(ctx)
+		ps, err := s.Client.ListRunning(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -299,7 +199,7 @@ func TestOllamaIntegration(t *testing.T) {
 		}
 		deadline := time.Now().Add(30 * time.Second)
 		for {
-			ps, err := s.cl.ListRunning(ctx)
+			ps, err := s.Client.ListRunning(ctx)
 			if err == nil && len(ps.Models) == 0 {
 				break
 			}

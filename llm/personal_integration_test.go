@@ -3,33 +3,13 @@ package llm
 import (
 	"context"
 	"errors"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/tidbit-learn/tidbit/llm/internal/tinymodel"
+	"github.com/tidbit-learn/tidbit/llm/ollamatest"
 )
 
-const wordyName = "tidbit-tiny-wordy"
-
-// createWordy adds the tiny model variant whose strings are letters
-// (tinymodel.WriteWordy) to the running server.
-func (s *ollamaServer) createWordy(t *testing.T) {
-	t.Helper()
-	mdir := filepath.Join(t.TempDir(), "wordy")
-	if err := tinymodel.WriteWordy(mdir, 1); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	create := exec.CommandContext(ctx, s.bin, "create", wordyName, "-f", filepath.Join(mdir, "Modelfile"))
-	create.Dir = mdir
-	create.Env = s.env
-	if out, err := create.CombinedOutput(); err != nil {
-		t.Fatalf("ollama create %s: %v\n%s", wordyName, err, out)
-	}
-}
+const wordyName = ollamatest.WordyModel
 
 // TestPersonalIntegration runs every personalisation function against a
 // real Ollama server with the tiny model (see integration_test.go). The
@@ -43,7 +23,7 @@ func TestPersonalIntegration(t *testing.T) {
 		t.Skip("integration test; -short given")
 	}
 	s := startOllama(t)
-	s.createWordy(t)
+	s.CreateWordy(t)
 	ctx := context.Background()
 	gen := func(model string) *Generator {
 		g := s.generator()

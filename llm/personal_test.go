@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -182,19 +181,7 @@ func TestPersonalFaults(t *testing.T) {
 				} else {
 					f = &fakeOllama{}
 				}
-				f.t = t
-				if f.models == nil {
-					f.models = []string{"tiny:latest"}
-				}
-				var u *url.URL
-				if ft.down {
-					l, _ := net.Listen("tcp", "127.0.0.1:0")
-					u, _ = url.Parse("http://" + l.Addr().String())
-					l.Close()
-				} else {
-					u, _ = f.start()
-				}
-				g := newTestGenerator(u)
+				g := newTestGenerator(f.serve(t, ft.down))
 				if ft.timeout > 0 {
 					g.Timeout = ft.timeout
 				}
@@ -276,7 +263,7 @@ func TestPersonalHealthy(t *testing.T) {
 					wantGen++
 				}
 				f := &fakeOllama{t: t, models: []string{"tiny:latest"}, gen: gen}
-				u, _ := f.start()
+				u := f.start()
 				g := newTestGenerator(u)
 				res, err := c.run(context.Background(), g)
 				if err != nil {
@@ -434,7 +421,7 @@ func TestPersonalInjection(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f := &fakeOllama{t: t, models: []string{"tiny:latest"}, gen: tc.gen}
-			u, _ := f.start()
+			u := f.start()
 			g := newTestGenerator(u)
 			res, err := tc.run(context.Background(), g)
 			f.mu.Lock()
@@ -518,7 +505,7 @@ func TestPersonalNoInput(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f := &fakeOllama{t: t, models: []string{"tiny:latest"}, gen: []string{"{}"}}
-			u, _ := f.start()
+			u := f.start()
 			g := newTestGenerator(u)
 			res, err := tc.run(context.Background(), g)
 			if err == nil || (tc.wantErr != nil && !errors.Is(err, tc.wantErr)) || !strings.Contains(err.Error(), tc.wantMsg) || !isZero(res) {
@@ -537,7 +524,7 @@ func TestPersonalNoInput(t *testing.T) {
 // (allowed for quizzes), meeting titles are not sent at all.
 func TestMeetingTitlesStayLocal(t *testing.T) {
 	f := &fakeOllama{t: t, models: []string{"tiny:latest"}, gen: []string{goodMeetingOut}}
-	u, _ := f.start()
+	u := f.start()
 	tests := []struct {
 		name string
 		base string
@@ -591,7 +578,7 @@ func TestMicroLessonNotVerified(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f := &fakeOllama{t: t, models: []string{"tiny:latest"}, gen: []string{goodLessonOut, tc.quiz}, disagree: tc.disagree}
-			u, _ := f.start()
+			u := f.start()
 			g := newTestGenerator(u)
 			a, err := g.MicroLesson(context.Background(), lessonSkill, 2)
 			if !errors.Is(err, ErrNotVerified) || !errors.Is(err, ErrNoSuggestion) || !strings.Contains(err.Error(), tc.wantMsg) || a.ID != "" {

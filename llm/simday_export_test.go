@@ -17,7 +17,7 @@ import (
 // integration_test.go) and returns its address and the model's name.
 func OllamaForTest(t *testing.T) (*url.URL, string) {
 	s := startOllama(t)
-	return s.base, tinyName
+	return s.URL, tinyName
 }
 
 // ScriptedMaker is a QuizMaker that sends the pipeline's real requests to a

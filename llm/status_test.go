@@ -2,15 +2,15 @@ package llm
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tidbit-learn/tidbit/llm/ollamatest"
 )
 
 func TestResolveHost(t *testing.T) {
@@ -43,16 +43,7 @@ func TestResolveHost(t *testing.T) {
 }
 
 func TestProbe(t *testing.T) {
-	mux := http.NewServeMux()
-	mux.HandleFunc("/api/version", func(w http.ResponseWriter, r *http.Request) {
-		json.NewEncoder(w).Encode(map[string]string{"version": "0.17.4"})
-	})
-	mux.HandleFunc("/api/tags", func(w http.ResponseWriter, r *http.Request) {
-		json.NewEncoder(w).Encode(map[string]any{"models": []map[string]string{{"name": "tiny:latest", "model": "tiny:latest"}}})
-	})
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
-	u, _ := url.Parse(srv.URL)
+	u := ollamatest.Fake{Version: "0.17.4", Models: ollamatest.Names("tiny:latest")}.Serve(t)
 	ctx := context.Background()
 
 	st := Probe(ctx, u, "tiny", nil)
@@ -65,10 +56,7 @@ func TestProbe(t *testing.T) {
 	}
 
 	// A port with nothing listening: connection refused.
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	dead, _ := url.Parse("http://" + l.Addr().String())
-	l.Close()
-	st = Probe(ctx, dead, "tiny", nil)
+	st = Probe(ctx, ollamatest.DownURL(t), "tiny", nil)
 	if st.Reachable || !strings.Contains(st.Fix, "ollama serve") {
 		t.Errorf("server down: %+v", st)
 	}

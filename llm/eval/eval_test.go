@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -17,6 +15,7 @@ import (
 
 	"github.com/ollama/ollama/api"
 	"github.com/tidbit-learn/tidbit/llm"
+	"github.com/tidbit-learn/tidbit/llm/ollamatest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -47,11 +46,7 @@ const quiz = `{"questions":[
 const sheet = `{"q1":["A"],"q2":["B"]}`
 
 func fakeServer(t *testing.T) *url.URL {
-	mux := http.NewServeMux()
-	mux.HandleFunc("/api/tags", func(w http.ResponseWriter, r *http.Request) {
-		json.NewEncoder(w).Encode(api.ListResponse{Models: []api.ListModelResponse{{Name: "m:latest", Model: "m:latest", Digest: "sha256:1"}}})
-	})
-	mux.HandleFunc("/api/generate", func(w http.ResponseWriter, r *http.Request) {
+	return ollamatest.Fake{Models: []ollamatest.Model{{Name: "m:latest", Digest: "sha256:1"}}, Generate: func(w http.ResponseWriter, r *http.Request) {
 		var req api.GenerateRequest
 		json.NewDecoder(r.Body).Decode(&req)
 		out := quiz
@@ -61,11 +56,7 @@ func fakeServer(t *testing.T) *url.URL {
 		enc := json.NewEncoder(w)
 		enc.Encode(api.GenerateResponse{Response: out})
 		enc.Encode(api.GenerateResponse{Done: true, DoneReason: "stop", Metrics: api.Metrics{EvalCount: 50, EvalDuration: time.Second}})
-	})
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	u, _ := url.Parse(srv.URL)
-	return u
+	}}.Serve(t)
 }
 
 func TestRun(t *testing.T) {
@@ -86,9 +77,7 @@ func TestRun(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var u *url.URL
 			if tc.down {
-				l, _ := net.Listen("tcp", "127.0.0.1:0")
-				u, _ = url.Parse("http://" + l.Addr().String())
-				l.Close()
+				u = ollamatest.DownURL(t)
 			} else {
 				u = fakeServer(t)
 			}

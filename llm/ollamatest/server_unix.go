@@ -51,6 +51,7 @@ type Server struct {
 	Bin    string      // the binary
 	Env    []string    // the environment it runs with (private HOME and model folder)
 	Log    string      // file receiving its output
+	PID    int         // of `ollama serve`, stopped at cleanup
 }
 
 // Start starts `ollama serve` on a free loopback port with a private HOME
@@ -84,6 +85,7 @@ func Start(t testing.TB) *Server {
 		t.Fatalf("starting %s serve: %v", bin, err)
 	}
 	pid := cmd.Process.Pid
+	s.PID = pid
 	waited := make(chan struct{})
 	go func() { cmd.Wait(); close(waited) }()
 	t.Cleanup(func() {
