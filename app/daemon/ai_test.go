@@ -5,8 +5,6 @@ package daemon
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -19,6 +17,7 @@ import (
 	"github.com/tidbit-learn/tidbit/app/core"
 	"github.com/tidbit-learn/tidbit/app/settings"
 	"github.com/tidbit-learn/tidbit/llm"
+	"github.com/tidbit-learn/tidbit/llm/ollamatest"
 )
 
 // fakeMaker writes verified quizzes, one request at a time; once it has
@@ -64,21 +63,9 @@ func (m *fakeMaker) Quiz(ctx context.Context, l llm.Lesson) (llm.Quiz, error) {
 func (m *fakeMaker) count() (int, int) { m.mu.Lock(); defer m.mu.Unlock(); return m.made, m.cancelled }
 
 // ollamaStandIn answers the two calls Probe makes: a running server with
-// the model pulled.
-func ollamaStandIn(t *testing.T, model string) string {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/api/version":
-			fmt.Fprint(w, `{"version":"0.17.4"}`)
-		case "/api/tags":
-			fmt.Fprintf(w, `{"models":[{"name":%q,"model":%q}]}`, model, model)
-		default:
-			http.NotFound(w, r)
-		}
-	}))
-	t.Cleanup(srv.Close)
-	u, _ := url.Parse(srv.URL)
-	return u.Host
+// the model "tiny" pulled.
+func ollamaStandIn(t *testing.T) string {
+	return ollamatest.Fake{Models: ollamatest.Names("tiny")}.Serve(t).Host
 }
 
 // TestAIQuizzesWhileIdle: with a model server running, the resident
@@ -86,7 +73,7 @@ func ollamaStandIn(t *testing.T, model string) string {
 // user's return cancels the request under way.
 func TestAIQuizzesWhileIdle(t *testing.T) {
 	r := newRig(t, "")
-	host := ollamaStandIn(t, "tiny")
+	host := ollamaStandIn(t)
 	r.env["OLLAMA_HOST"] = host
 	maker := &fakeMaker{blockAfter: 3}
 	var gotBase string
@@ -129,7 +116,7 @@ func TestAIQuizzesWhileIdle(t *testing.T) {
 // TestAIOffWhenAsked: "never use the model" means no request at all.
 func TestAIOffWhenAsked(t *testing.T) {
 	r := newRig(t, "")
-	r.env["OLLAMA_HOST"] = ollamaStandIn(t, "tiny")
+	r.env["OLLAMA_HOST"] = ollamaStandIn(t)
 	maker := &fakeMaker{}
 	r.d.NewModel = func(*url.URL, string) llm.QuizMaker { return maker }
 	open := r.d.Open

@@ -3,48 +3,25 @@ package settings
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tidbit-learn/tidbit/llm/ollamatest"
 )
 
 // ollamaStandIn answers Probe (version, tags) and the speed measurement
 // (a generation reporting eval_count/eval_duration after delay).
 func ollamaStandIn(t *testing.T, model string, count int, dur, delay time.Duration) string {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/api/version":
-			fmt.Fprint(w, `{"version":"0.17.4"}`)
-		case "/api/tags":
-			fmt.Fprintf(w, `{"models":[{"name":%q,"model":%q}]}`, model, model)
-		case "/api/generate":
-			select {
-			case <-time.After(delay):
-			case <-r.Context().Done():
-				return
-			}
-			json.NewEncoder(w).Encode(map[string]any{"done": true, "eval_count": count, "eval_duration": dur.Nanoseconds()})
-		default:
-			http.NotFound(w, r)
+	return ollamatest.Fake{Models: ollamatest.Names(model), Generate: func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(delay):
+		case <-r.Context().Done():
+			return
 		}
-	}))
-	t.Cleanup(srv.Close)
-	return strings.TrimPrefix(srv.URL, "http://")
-}
-
-// closedPort is a loopback address nothing listens on.
-func closedPort(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
+		json.NewEncoder(w).Encode(map[string]any{"done": true, "eval_count": count, "eval_duration": dur.Nanoseconds()})
+	}}.Serve(t).Host
 }
 
 // TestCheckModel: doctor and the Settings window's Check say exactly what
@@ -70,7 +47,7 @@ func TestCheckModel(t *testing.T) {
 		{"not pulled", func(t *testing.T) Settings {
 			return Settings{ModelHost: ollamaStandIn(t, "other", 32, time.Second, 0), Model: "llama3.2:3b"}
 		}, false, "model llama3.2:3b is not pulled", "ollama pull llama3.2:3b", time.Second},
-		{"not running", func(t *testing.T) Settings { return Settings{ModelHost: closedPort(t)} }, false, "", "ollama serve", time.Second},
+		{"not running", func(t *testing.T) Settings { return Settings{ModelHost: ollamatest.DownURL(t).Host} }, false, "", "ollama serve", time.Second},
 		{"remote not allowed", func(t *testing.T) Settings { return Settings{ModelHost: "gpu.example.com:11434"} }, false,
 			"", "allow a remote server in Settings", time.Second},
 		{"model off", func(t *testing.T) Settings { return Settings{NoAI: true} }, true, "turned off", "", time.Second},
