@@ -5,62 +5,15 @@ package daemon
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/godbus/dbus/v5"
-)
 
-// privateBus starts a dbus-daemon with its socket in a temp folder and no
-// service directories (nothing real is activated on it); it is stopped by
-// PID at cleanup. Missing dbus-daemon skips locally and fails under CI.
-func privateBus(t *testing.T) string {
-	t.Helper()
-	daemon, err := exec.LookPath("dbus-daemon")
-	if err != nil {
-		msg := "dbus-daemon not found: install the Debian package dbus"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	dir := t.TempDir()
-	sock := filepath.Join(dir, "bus")
-	conf := filepath.Join(dir, "bus.conf")
-	if err := os.WriteFile(conf, []byte(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path=`+sock+`</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(daemon, "--config-file="+conf, "--fork", "--print-pid=1", "--nosyslog").Output()
-	if err != nil {
-		t.Fatalf("starting dbus-daemon: %v", err)
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(out)))
-	if err != nil {
-		t.Fatalf("dbus-daemon printed %q", out)
-	}
-	t.Cleanup(func() { _ = syscall.Kill(pid, syscall.SIGTERM) })
-	eventually(t, "the bus socket", func() bool { _, err := os.Stat(sock); return err == nil })
-	return "unix:path=" + sock
-}
+	"github.com/tidbit-learn/tidbit/scheduler/presence/dbustest"
+)
 
 // notifyServer stands in for a desktop's notification server.
 type notifyServer struct {
@@ -84,7 +37,7 @@ func (s *notifyServer) emit(member string, args ...any) error {
 }
 
 func TestDBusNotifier(t *testing.T) {
-	addr := privateBus(t)
+	addr := dbustest.Start(t)
 	conn, err := dbus.Connect(addr)
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +45,7 @@ func TestDBusNotifier(t *testing.T) {
 	defer conn.Close()
 	srv := &notifyServer{conn: conn}
 
-	n, err := NewDBusNotifier(addr)
+	n, err := NewDBusNotifier(addr, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/godbus/dbus/v5"
+
+	"github.com/tidbit-learn/tidbit/scheduler/presence/dbustest"
 )
 
 // needProgram skips when name is missing, except under CI, which must
@@ -28,33 +30,6 @@ func needProgram(t *testing.T, name, pkg string) string {
 		t.Fatalf("%s is missing: CI must install the Debian package %s", name, pkg)
 	}
 	t.Skipf("%s is missing: install the Debian package %s to run this test", name, pkg)
-	return ""
-}
-
-// privateBus starts a session bus of its own, with its socket in a temp
-// folder, and stops it (by PID) when the test ends.
-func privateBus(t *testing.T) string {
-	t.Helper()
-	bin := needProgram(t, "dbus-daemon", "dbus")
-	dir := t.TempDir()
-	sock := filepath.Join(dir, "bus")
-	cmd := exec.Command(bin, "--session", "--nofork", "--nopidfile", "--address=unix:path="+sock)
-	// Its only chatter here is about raising the fd limit, which a test bus
-	// does not need.
-	cmd.Stdout, cmd.Stderr = nil, nil
-	// Dies with the test binary even when a timeout kills it before cleanup.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting dbus-daemon: %v", err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	for i := 0; i < 500; i++ {
-		if _, err := os.Stat(sock); err == nil {
-			return "unix:path=" + sock
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatal("dbus-daemon did not create its socket")
 	return ""
 }
 
@@ -140,7 +115,7 @@ func buildHarness(t *testing.T) string {
 // the tray with SIGTERM.
 func TestSystrayOverDBus(t *testing.T) {
 	harness := buildHarness(t)
-	addr := privateBus(t)
+	addr := dbustest.Start(t)
 	conn, err := dbus.Connect(addr)
 	if err != nil {
 		t.Fatal(err)

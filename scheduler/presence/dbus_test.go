@@ -11,6 +11,8 @@ import (
 
 	"github.com/godbus/dbus/v5"
 	"github.com/godbus/dbus/v5/prop"
+
+	"github.com/tidbit-learn/tidbit/scheduler/presence/dbustest"
 )
 
 // service is a stand-in D-Bus service on the private bus.
@@ -88,7 +90,7 @@ func TestDBusIdleBackends(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			addr := startBus(t)
+			addr := dbustest.Start(t)
 			if tc.mutter {
 				s := export(t, addr, "org.gnome.Mutter.IdleMonitor")
 				m := &mutter{}
@@ -124,7 +126,7 @@ func TestDBusIdleBackends(t *testing.T) {
 }
 
 func TestDBusSignals(t *testing.T) {
-	addr := startBus(t)
+	addr := dbustest.Start(t)
 	login := export(t, addr, "org.freedesktop.login1")
 	auto := exportProps(t, login, "/org/freedesktop/login1/session/auto", "org.freedesktop.login1.Session", "LockedHint", false)
 	c7 := exportProps(t, login, "/org/freedesktop/login1/session/c7", "org.freedesktop.login1.Session", "LockedHint", true)
@@ -186,7 +188,7 @@ func TestDBusSignals(t *testing.T) {
 // without replying, then is gone; a second one hangs. Every call ends with an
 // error within CallTimeout and the Monitor keeps working.
 func TestDBusServiceVanishes(t *testing.T) {
-	addr := startBus(t)
+	addr := dbustest.Start(t)
 	s := export(t, addr, "org.gnome.Mutter.IdleMonitor")
 	svc := &mutter{got: make(chan struct{}, 1)}
 	svc.ms.Store(5000)
@@ -256,7 +258,7 @@ func TestNotNowWithoutBackends(t *testing.T) {
 // TestReprobe: Tidbit started before the desktop's idle service; a later
 // Reprobe finds it.
 func TestReprobe(t *testing.T) {
-	addr := startBus(t)
+	addr := dbustest.Start(t)
 	m := Probe(context.Background(), dbusOpts(addr))
 	defer m.Close()
 	if m.Known() || m.Reprobe(context.Background()) {
