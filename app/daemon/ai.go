@@ -5,13 +5,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/tidbit-learn/tidbit/app/aiquiz"
-	"github.com/tidbit-learn/tidbit/app/paths"
 	"github.com/tidbit-learn/tidbit/app/personal"
 	"github.com/tidbit-learn/tidbit/app/settings"
 	"github.com/tidbit-learn/tidbit/llm"
@@ -194,21 +191,17 @@ func (d *Daemon) meetingTitles() []string {
 	return out
 }
 
-// DebugLogName is the local log of prompts and model outputs, written only
-// while the user has turned the debug log on (Settings).
-const DebugLogName = "model-debug.log"
+// DebugLogName is the local log of prompts and model outputs
+// (personal.DebugLogName).
+const DebugLogName = personal.DebugLogName
 
 // debugLog opens the local debug log (0600, in the data folder) when the
 // setting is on; nil otherwise, so prompts and outputs are never written.
+// The resident keeps it open for its lifetime.
 func (d *Daemon) debugLog(set settings.Settings) *slog.Logger {
-	if !set.DebugLog {
-		return nil
-	}
-	f, err := os.OpenFile(filepath.Join(d.Paths.Data, DebugLogName), os.O_CREATE|os.O_APPEND|os.O_WRONLY, paths.FileMode)
+	l, _, err := personal.OpenDebugLog(d.Paths.Data, set)
 	if err != nil {
 		d.logf("the model debug log: %v", err)
-		return nil
 	}
-	// Closed with the process: the resident keeps it for its lifetime.
-	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	return l
 }

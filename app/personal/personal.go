@@ -14,6 +14,7 @@ package personal
 
 import (
 	"context"
+	"log/slog"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -213,8 +214,9 @@ var ErrOff = errors.New("the model is turned off in Settings")
 // UI goroutine with a timeout, once the answer is saved; any error means
 // only the authored model answer is shown. The answer goes only to the
 // model server the settings allow (loopback unless the user allowed a
-// remote one).
-func Feedback(ctx context.Context, set settings.Settings, getenv func(string) string, scenario string, rubric []string, answer string) (llm.Feedback, error) {
+// remote one). With debug (OpenDebugLog) the prompt and the output are
+// logged there.
+func Feedback(ctx context.Context, set settings.Settings, getenv func(string) string, debug *slog.Logger, scenario string, rubric []string, answer string) (llm.Feedback, error) {
 	if set.NoAI {
 		return llm.Feedback{}, ErrOff
 	}
@@ -223,6 +225,7 @@ func Feedback(ctx context.Context, set settings.Settings, getenv func(string) st
 		return llm.Feedback{}, fmt.Errorf("feedback on a reflection: %w", err)
 	}
 	g := llm.NewGenerator(base, ModelName(set), nil)
+	g.Debug = debug
 	if dl, ok := ctx.Deadline(); ok {
 		g.Timeout = time.Until(dl)
 	}

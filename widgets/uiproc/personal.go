@@ -2,6 +2,7 @@ package uiproc
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/tidbit-learn/tidbit/app/lessonflow"
 	"github.com/tidbit-learn/tidbit/app/personal"
@@ -41,7 +42,12 @@ func (p *Process) personalise(ctx context.Context, run *lessonflow.Run, opts *le
 		}
 		prompt, rubric := refl.Prompt, refl.Rubric
 		opts.Feedback = func(ctx context.Context, answer string) (*widgets.Feedback, error) {
-			fb, err := personal.Feedback(ctx, set, getenv, prompt, rubric, answer)
+			debug, closeLog, err := personal.OpenDebugLog(p.paths.Data, set)
+			if err != nil {
+				fmt.Fprintf(p.stderr(), "tidbit-ui: the model debug log: %v\n", err)
+			}
+			defer closeLog()
+			fb, err := personal.Feedback(ctx, set, getenv, debug, prompt, rubric, answer)
 			if err != nil {
 				return nil, err
 			}
