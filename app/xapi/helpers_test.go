@@ -124,6 +124,33 @@ func recordAttempt(t testing.TB, st *store.Store, rec *Recorder, attemptID strin
 	return append(ids, outboxItemIDs(res.Outbox)...)
 }
 
+// recordReview stores a spaced-repetition review of the lesson's first
+// question that the learner graded themselves (rating 1-4, no option
+// chosen), with its statements queued.
+func recordReview(t testing.TB, st *store.Store, rec *Recorder, attemptID string, at time.Time, rating int) {
+	t.Helper()
+	ctx := context.Background()
+	l := testLesson()
+	a := store.Attempt{ID: attemptID, LessonID: l.ID, Kind: "review", StartedAt: at, Source: "test"}
+	a.Outbox = rec.Started(l, a)
+	if err := st.StartAttempt(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	q := l.Questions[0]
+	ans := store.Answer{ID: attemptID + "-ans", AttemptID: attemptID, QuestionID: q.ID, QuestionHash: q.ContentHash,
+		Chosen: []int{}, Correct: rating >= 2, Rating: rating, AnsweredAt: at.Add(5 * time.Second), Duration: 4 * time.Second}
+	ans.Outbox = rec.Answered(l, q, ans)
+	if err := st.RecordAnswer(ctx, ans); err != nil {
+		t.Fatal(err)
+	}
+	res := store.AttemptResult{AttemptID: attemptID, FinishedAt: at.Add(10 * time.Second), Outcome: "completed", Seconds: 10,
+		Correct: map[bool]int{true: 1}[rating >= 2], Answered: 1}
+	res.Outbox = rec.Finished(l, a, res)
+	if err := st.FinishAttempt(ctx, res); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func outboxItemIDs(items []store.OutboxItem) []string {
 	var out []string
 	for _, it := range items {

@@ -257,6 +257,8 @@ func TestRealLRS(t *testing.T) {
 
 	t.Run("accepted once each", func(t *testing.T) {
 		ids := record(2)
+		// A self-graded review is a likert interaction the LRS must take.
+		recordReview(t, e.st, rec, uuid.NewString(), e.clk.Now(), 2)
 		if err := rec.EnqueueMastered(ctx, e.st, "active-listening", "Active listening", 0.93, "", e.clk.Now()); err != nil {
 			t.Fatal(err)
 		}

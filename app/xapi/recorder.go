@@ -71,7 +71,12 @@ func (r *Recorder) Answered(l store.Lesson, q store.Question, a store.Answer) []
 	return r.items(r.AnsweredStatement(l, q, a))
 }
 
-// AnsweredStatement is the statement of Answered.
+// AnsweredStatement is the statement of Answered. A spaced-repetition
+// review the learner graded themselves (they recalled the answer, saw it,
+// and said how well they knew it: no option was chosen) is a likert
+// interaction: its scale is Again, Hard, Good, Easy, its response the
+// grade, and success means anything but Again, as the review card counts
+// it.
 func (r *Recorder) AnsweredStatement(l store.Lesson, q store.Question, a store.Answer) Statement {
 	lang := r.cfg.Language
 	def := &Definition{
@@ -81,6 +86,19 @@ func (r *Recorder) AnsweredStatement(l store.Lesson, q store.Question, a store.A
 	}
 	if l.Title != "" {
 		def.Name = LangMap{lang: l.Title + ": question " + strconv.Itoa(q.Ord+1)}
+	}
+	if len(a.Chosen) == 0 && a.Rating >= 1 && a.Rating <= len(recallScale) {
+		def.InteractionType = "likert"
+		for _, g := range recallScale {
+			def.Scale = append(def.Scale, InteractionComponent{ID: g.id, Description: LangMap{lang: g.text}})
+		}
+		response := recallScale[a.Rating-1].id
+		return Statement{
+			ID: StatementID(r.actor, "answered", a.ID), Actor: r.actor, Verb: Answered,
+			Object:  Activity{ObjectType: "Activity", ID: r.iri("questions", q.ID), Definition: def},
+			Result:  &Result{Success: ptr(a.Correct), Response: &response, Duration: Duration(a.Duration)},
+			Context: r.context(a.AttemptID, []Activity{r.lesson(l, false)}), Timestamp: Timestamp(a.AnsweredAt),
+		}
 	}
 	var right []string
 	for i, o := range q.Options {
@@ -101,6 +119,13 @@ func (r *Recorder) AnsweredStatement(l store.Lesson, q store.Question, a store.A
 		Result:  &Result{Success: ptr(a.Correct), Response: &response, Duration: Duration(a.Duration)},
 		Context: r.context(a.AttemptID, []Activity{r.lesson(l, false)}), Timestamp: Timestamp(a.AnsweredAt),
 	}
+}
+
+// recallScale is the self-grade of a review, 1 (Again) to 4 (Easy), as
+// FSRS rates it.
+var recallScale = []struct{ id, text string }{
+	{"again", "Again: I did not remember"}, {"hard", "Hard: I remembered with effort"},
+	{"good", "Good: I remembered"}, {"easy", "Easy: I knew it at once"},
 }
 
 // choiceID names option i (0-based) as the learner sees it: "1", "2"...

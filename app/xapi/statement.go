@@ -111,9 +111,10 @@ type Definition struct {
 	Name                    LangMap                `json:"name,omitempty"`
 	Description             LangMap                `json:"description,omitempty"`
 	Type                    string                 `json:"type,omitempty"`
-	InteractionType         string                 `json:"interactionType,omitempty"` // choice
+	InteractionType         string                 `json:"interactionType,omitempty"` // choice, likert
 	CorrectResponsesPattern []string               `json:"correctResponsesPattern,omitempty"`
 	Choices                 []InteractionComponent `json:"choices,omitempty"`
+	Scale                   []InteractionComponent `json:"scale,omitempty"` // likert
 }
 
 // InteractionComponent is one choice of a question.

@@ -87,6 +87,10 @@ func TestStatementsGolden(t *testing.T) {
 	}{
 		{"experienced", []Statement{rec.StartedStatement(l, att)}},
 		{"answered", []Statement{rec.AnsweredStatement(l, l.Questions[1], ans)}},
+		{"review graded Hard by the learner", []Statement{rec.AnsweredStatement(l, l.Questions[0], store.Answer{ID: "ans-2", AttemptID: att.ID,
+			QuestionID: l.Questions[0].ID, Chosen: []int{}, Correct: true, Rating: 2, AnsweredAt: t0.Add(30 * time.Second), Duration: 4 * time.Second})}},
+		{"review graded Again", []Statement{rec.AnsweredStatement(l, l.Questions[0], store.Answer{ID: "ans-3", AttemptID: att.ID,
+			QuestionID: l.Questions[0].ID, Chosen: []int{}, Correct: false, Rating: 1, AnsweredAt: t0.Add(40 * time.Second), Duration: 3 * time.Second})}},
 		{"completed and passed", rec.FinishedStatements(l, att, store.AttemptResult{AttemptID: att.ID, FinishedAt: t0.Add(time.Minute),
 			Outcome: "completed", Seconds: 64, Correct: 4, Answered: 5})},
 		{"completed and failed", rec.FinishedStatements(l, att, store.AttemptResult{AttemptID: att.ID, FinishedAt: t0.Add(time.Minute),
@@ -114,8 +118,12 @@ func TestStatementsGolden(t *testing.T) {
 		t.Fatalf("statements differ from %s (go test -update rewrites it):\n%s", golden, b.String())
 	}
 	// Pass and fail of one attempt share an id; completed has another.
-	pass := cases[2].stmts
-	fail := cases[3].stmts
+	byName := map[string][]Statement{}
+	for _, tc := range cases {
+		byName[tc.name] = tc.stmts
+	}
+	pass := byName["completed and passed"]
+	fail := byName["completed and failed"]
 	if pass[1].ID != fail[1].ID || pass[0].ID == pass[1].ID || pass[1].Verb.ID != Passed.ID || fail[1].Verb.ID != Failed.ID {
 		t.Fatalf("score statements: %s %s / %s %s", pass[1].ID, pass[1].Verb.ID, fail[1].ID, fail[1].Verb.ID)
 	}
