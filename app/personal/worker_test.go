@@ -11,10 +11,12 @@ import (
 	"time"
 
 	"github.com/tidbit-learn/tidbit/app/core"
+	"github.com/tidbit-learn/tidbit/app/core/coretest"
 	"github.com/tidbit-learn/tidbit/app/learner/storepick"
 	"github.com/tidbit-learn/tidbit/app/settings"
 	"github.com/tidbit-learn/tidbit/app/store"
 	"github.com/tidbit-learn/tidbit/llm"
+	"github.com/tidbit-learn/tidbit/llm/ollamatest"
 )
 
 // rig is a store with the starter library, a profile and a worker.
@@ -34,7 +36,7 @@ const (
 
 func newRig(t *testing.T, m Model) *rig {
 	t.Helper()
-	a := openApp(t)
+	a := coretest.Open(t)
 	ctx := context.Background()
 	if err := a.Store.SaveProfile(ctx, store.Profile{Role: testRole, Goals: []string{"Run calmer handovers"},
 		Notes: "Handovers run long.", MinutesPerWeek: 60}); err != nil {
@@ -107,9 +109,9 @@ func TestWorkerJobs(t *testing.T) {
 		answer func(skills []string) func(string) string
 		// remote: the server is reached under a non-loopback address.
 		remote bool
-		check  func(t *testing.T, r *rig, s *standIn)
+		check  func(t *testing.T, r *rig, s *ollamatest.Scripted)
 	}{
-		{name: "every job stored", answer: goodAnswers, check: func(t *testing.T, r *rig, s *standIn) {
+		{name: "every job stored", answer: goodAnswers, check: func(t *testing.T, r *rig, s *ollamatest.Scripted) {
 			eventually(t, "profile, meeting and three rewrites", func() bool {
 				st := r.worker.Stats()
 				return st.ByKind["profile"] == 1 && st.ByKind["meeting"] == 1 && st.ByKind["rewrite"] == DefaultRewrites
@@ -130,16 +132,16 @@ func TestWorkerJobs(t *testing.T) {
 				t.Errorf("%d lessons with a rewrite, want %d", n, DefaultRewrites)
 			}
 			// Done: nothing is asked twice.
-			before := len(s.sent())
+			before := len(s.Prompts())
 			time.Sleep(100 * time.Millisecond)
-			if after := len(s.sent()); after != before {
+			if after := len(s.Prompts()); after != before {
 				t.Errorf("%d more requests with everything stored", after-before)
 			}
-			if s.count(promptMeeting) != 1 {
-				t.Errorf("%d meeting requests for one title given twice", s.count(promptMeeting))
+			if s.CountPrefix(promptMeeting) != 1 {
+				t.Errorf("%d meeting requests for one title given twice", s.CountPrefix(promptMeeting))
 			}
 		}},
-		{name: "server down", check: func(t *testing.T, r *rig, s *standIn) {
+		{name: "server down", check: func(t *testing.T, r *rig, s *ollamatest.Scripted) {
 			eventually(t, "server faults", func() bool { return r.worker.Stats().Faults >= 2 })
 			if _, ok := r.aiTargets(t); ok {
 				t.Error("AI targets stored with the server down")
@@ -152,7 +154,7 @@ func TestWorkerJobs(t *testing.T) {
 			return func(string) string {
 				return `{"targets":[{"skill":"moon-landing","level":9,"why":"x"}],"skill":"none"}`
 			}
-		}, check: func(t *testing.T, r *rig, s *standIn) {
+		}, check: func(t *testing.T, r *rig, s *ollamatest.Scripted) {
 			eventually(t, "every job failed", func() bool { return r.worker.Stats().Failed >= 2+DefaultRewrites })
 			if _, ok := r.aiTargets(t); ok {
 				t.Error("AI targets stored from bad output")
@@ -165,16 +167,16 @@ func TestWorkerJobs(t *testing.T) {
 			}
 			// One retry each, then not again within RetryAfter.
 			time.Sleep(100 * time.Millisecond)
-			if n := s.count(promptProfile); n != 2 {
+			if n := s.CountPrefix(promptProfile); n != 2 {
 				t.Errorf("%d profile requests, want 2 (one retry)", n)
 			}
 		}},
-		{name: "titles never go to a remote server", answer: goodAnswers, remote: true, check: func(t *testing.T, r *rig, s *standIn) {
+		{name: "titles never go to a remote server", answer: goodAnswers, remote: true, check: func(t *testing.T, r *rig, s *ollamatest.Scripted) {
 			eventually(t, "the profile and rewrites", func() bool {
 				st := r.worker.Stats()
 				return st.ByKind["profile"] == 1 && st.ByKind["rewrite"] == DefaultRewrites && st.Failed >= 1
 			})
-			for _, p := range s.sent() {
+			for _, p := range s.Prompts() {
 				if strings.Contains(p, "Handover with the night") || strings.HasPrefix(p, promptMeeting) {
 					t.Fatalf("a meeting title reached the remote server:\n%s", p)
 				}
@@ -186,13 +188,13 @@ func TestWorkerJobs(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			var s *standIn
+			var s *ollamatest.Scripted
 			var g *llm.Generator
 			if tc.answer == nil {
-				g = generator(downURL(t))
+				g = generator(ollamatest.DownURL(t))
 			} else {
-				s = newStandIn(t, nil)
-				g = generator(s.url())
+				s = ollamatest.NewScripted(t, "tiny", nil)
+				g = generator(s.URL())
 				if tc.remote {
 					// Requests reach the stand-in; the address the
 					// generator checks is another machine's.
@@ -201,7 +203,7 @@ func TestWorkerJobs(t *testing.T) {
 			}
 			r := newRig(t, g)
 			if s != nil {
-				s.answer = tc.answer(r.skills)
+				s.SetAnswer(tc.answer(r.skills))
 			}
 			r.start(t)
 			tc.check(t, r, s)
@@ -212,29 +214,26 @@ func TestWorkerJobs(t *testing.T) {
 // TestWorkerCancelledByActivity: the learner's return cancels the request
 // under way at once; idle again, the job runs again.
 func TestWorkerCancelledByActivity(t *testing.T) {
-	s := newStandIn(t, nil)
-	s.block = true
-	r := newRig(t, generator(s.url()))
-	s.answer = goodAnswers(r.skills)
+	s := ollamatest.NewScripted(t, "tiny", nil)
+	s.SetBlock(true)
+	r := newRig(t, generator(s.URL()))
+	s.SetAnswer(goodAnswers(r.skills))
 	r.start(t)
-	eventually(t, "a request in flight", func() bool { s.mu.Lock(); defer s.mu.Unlock(); return s.inFlight == 1 })
+	eventually(t, "a request in flight", func() bool { return s.Counts().InFlight == 1 })
 	r.activity <- true
 	eventually(t, "the request cancelled", func() bool {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		return s.cancelled == 1 && s.inFlight == 0
+		c := s.Counts()
+		return c.Cancelled == 1 && c.InFlight == 0
 	})
 	if st := r.worker.Stats(); st.Cancelled != 1 || st.Failed != 0 {
 		t.Errorf("stats %+v: want one cancelled job and no failure", st)
 	}
-	n := len(s.sent())
+	n := len(s.Prompts())
 	time.Sleep(100 * time.Millisecond)
-	if len(s.sent()) != n {
+	if len(s.Prompts()) != n {
 		t.Fatalf("requests while the learner is active")
 	}
-	s.mu.Lock()
-	s.block = false
-	s.mu.Unlock()
+	s.SetBlock(false)
 	r.activity <- false
 	eventually(t, "the profile read after all", func() bool { return r.worker.Stats().ByKind["profile"] == 1 })
 }
@@ -329,10 +328,10 @@ func TestWorkerAILessons(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			s := newStandIn(t, nil)
-			fm := &fakeModel{Model: generator(s.url()), fail: tc.fail}
+			s := ollamatest.NewScripted(t, "tiny", nil)
+			fm := &fakeModel{Model: generator(s.URL()), fail: tc.fail}
 			r := newRig(t, fm)
-			s.answer = goodAnswers(r.skills)
+			s.SetAnswer(goodAnswers(r.skills))
 			gaps := gapSkills(t, r.app, 2)
 			ctx := context.Background()
 			if err := r.app.Store.SaveProfile(ctx, store.Profile{Role: testRole, Goals: gaps}); err != nil {
@@ -383,10 +382,10 @@ func (q slowQuiz) Quiz(ctx context.Context, l llm.Lesson) (llm.Quiz, error) {
 func TestOneModelSlot(t *testing.T) {
 	fl := &flight{}
 	slot := NewSlot()
-	s := newStandIn(t, nil)
-	fm := &fakeModel{Model: generator(s.url()), fl: fl, fail: true}
+	s := ollamatest.NewScripted(t, "tiny", nil)
+	fm := &fakeModel{Model: generator(s.URL()), fl: fl, fail: true}
 	r := newRig(t, fm)
-	s.answer = goodAnswers(r.skills)
+	s.SetAnswer(goodAnswers(r.skills))
 	r.worker.Slot, r.worker.AILessons, r.worker.RetryAfter, r.worker.Now = slot, true, time.Nanosecond, time.Now
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -411,8 +410,8 @@ func (m *fakeModel) calls() int { m.mu.Lock(); defer m.mu.Unlock(); return m.n }
 // TestFeedback: the window's background feedback goes to the configured
 // server, is refused with the model off, and fails typed with no server.
 func TestFeedback(t *testing.T) {
-	s := newStandIn(t, nil)
-	s.answer = goodAnswers([]string{"a", "b", "c"})
+	s := ollamatest.NewScripted(t, "tiny", nil)
+	s.SetAnswer(goodAnswers([]string{"a", "b", "c"}))
 	rubric := []string{"Names a shared goal", "Ends with a next step"}
 	answer := "I would say we both want the release to go well, then agree who checks the numbers on Friday."
 	env := func(host string) func(string) string {
@@ -429,23 +428,23 @@ func TestFeedback(t *testing.T) {
 		host    string
 		wantErr error
 	}{
-		{name: "feedback per criterion", host: s.url().Host},
-		{name: "model turned off", noAI: true, host: s.url().Host, wantErr: ErrOff},
-		{name: "no server", host: downURL(t).Host, wantErr: llm.ErrNoSuggestion},
+		{name: "feedback per criterion", host: s.URL().Host},
+		{name: "model turned off", noAI: true, host: s.URL().Host, wantErr: ErrOff},
+		{name: "no server", host: ollamatest.DownURL(t).Host, wantErr: llm.ErrNoSuggestion},
 		{name: "remote server not allowed", host: "192.0.2.7:11434", wantErr: llm.ErrRemoteRefused},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			before := s.count(promptFeedback)
+			before := s.CountPrefix(promptFeedback)
 			set := settingsFor(tc.noAI)
-			fb, err := Feedback(ctx, set, env(tc.host), "Two teammates disagree about a release.", rubric, answer)
+			fb, err := Feedback(ctx, set, env(tc.host), nil, "Two teammates disagree about a release.", rubric, answer)
 			if tc.wantErr != nil {
 				if !errors.Is(err, tc.wantErr) {
 					t.Fatalf("err = %v, want %v", err, tc.wantErr)
 				}
-				if s.count(promptFeedback) != before {
+				if s.CountPrefix(promptFeedback) != before {
 					t.Errorf("a request was sent")
 				}
 				return
