@@ -4,19 +4,14 @@ package daemon
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/ollama/ollama/api"
 
 	"github.com/tidbit-learn/tidbit/app/core"
 	"github.com/tidbit-learn/tidbit/app/learner/storepick"
@@ -24,61 +19,24 @@ import (
 	"github.com/tidbit-learn/tidbit/app/settings"
 	"github.com/tidbit-learn/tidbit/app/store"
 	"github.com/tidbit-learn/tidbit/llm"
+	"github.com/tidbit-learn/tidbit/llm/ollamatest"
 	"github.com/tidbit-learn/tidbit/scheduler/moments"
 )
 
 // personalOllama stands in for an Ollama server: quiz requests get output
 // that fails validation (so quizzes end in authored questions), the
-// personalisation requests get valid answers naming skills. It counts
-// requests in flight; with block set it holds them until cancelled.
+// personalisation requests get valid answers naming skills. The
+// stand-in counts requests in flight; with its block set it holds them
+// until cancelled.
 type personalOllama struct {
-	mu        sync.Mutex
-	skills    []string
-	prompts   []string
-	inFlight  int
-	maxFlight int
-	block     bool
-	held      int // requests blocked so far
-	cancelled int
+	*ollamatest.Scripted
+	skills []string
 }
 
 func (o *personalOllama) start(t *testing.T) string {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/api/version":
-			fmt.Fprint(w, `{"version":"0.17.4"}`)
-		case "/api/tags":
-			fmt.Fprint(w, `{"models":[{"name":"tiny:latest","model":"tiny:latest","digest":"sha256:tiny"}]}`)
-		case "/api/generate":
-			var req api.GenerateRequest
-			json.NewDecoder(r.Body).Decode(&req)
-			o.mu.Lock()
-			o.prompts = append(o.prompts, req.Prompt)
-			o.inFlight++
-			o.maxFlight = max(o.maxFlight, o.inFlight)
-			block := o.block
-			o.mu.Unlock()
-			defer func() { o.mu.Lock(); o.inFlight--; o.mu.Unlock() }()
-			if block {
-				o.mu.Lock()
-				o.held++
-				o.mu.Unlock()
-				<-r.Context().Done()
-				o.mu.Lock()
-				o.cancelled++
-				o.mu.Unlock()
-				return
-			}
-			time.Sleep(2 * time.Millisecond) // long enough for an overlap to show
-			b, _ := json.Marshal(map[string]any{"response": o.answer(req.Prompt), "done": false})
-			fmt.Fprintf(w, "%s\n{\"done\":true,\"done_reason\":\"stop\"}\n", b)
-		default:
-			http.NotFound(w, r)
-		}
-	}))
-	t.Cleanup(srv.Close)
-	u, _ := url.Parse(srv.URL)
-	return u.Host
+	o.Scripted = ollamatest.NewScripted(t, "tiny", o.answer)
+	o.SetDelay(2 * time.Millisecond) // long enough for an overlap to show
+	return o.URL().Host
 }
 
 func (o *personalOllama) answer(p string) string {
@@ -89,18 +47,6 @@ func (o *personalOllama) answer(p string) string {
 		return fmt.Sprintf(`{"skill":%q,"why":"The meeting title calls for this skill."}`, o.skills[1])
 	}
 	return "Sure, here you go."
-}
-
-func (o *personalOllama) sentWith(s string) int {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	n := 0
-	for _, p := range o.prompts {
-		if strings.Contains(p, s) {
-			n++
-		}
-	}
-	return n
 }
 
 const meetingTitle = "Handover with the night team"
@@ -163,15 +109,13 @@ func TestPersonalisationWhileIdle(t *testing.T) {
 	if skill, ok := personal.MeetingHint(ctx, st, "tiny", meetingTitle); !ok || skill != o.skills[1] {
 		t.Errorf("meeting hint %q %v, want %s", skill, ok, o.skills[1])
 	}
-	if n := o.sentWith(meetingTitle); n != 1 {
+	if n := o.CountContaining(meetingTitle); n != 1 {
 		t.Errorf("the title was sent %d times, want once (to this machine's server)", n)
 	}
 	eventually(t, "quizzes tried too", func() bool { return r.d.AIStats().Failed >= 2 })
-	o.mu.Lock()
-	if o.maxFlight != 1 {
-		t.Errorf("%d requests at once: the quiz queue and the worker must share one model slot", o.maxFlight)
+	if n := o.Counts().MaxInFlight; n != 1 {
+		t.Errorf("%d requests at once: the quiz queue and the worker must share one model slot", n)
 	}
-	o.mu.Unlock()
 
 	// The meeting's moment: the pick uses the skill read into its title.
 	pk, err := r.d.pick(ctx, moments.Moment{Kind: moments.BeforeMeeting, Minutes: 10, Meeting: meetingTitle, MeetingAt: start})
@@ -186,20 +130,36 @@ func TestPersonalisationWhileIdle(t *testing.T) {
 		t.Errorf("pick %s on %v (%q): want a lesson on %s for the meeting", pk.LessonID, l.Skills, pk.Why, o.skills[1])
 	}
 
-	// The user comes back while a request runs: it is cancelled.
-	o.mu.Lock()
-	o.block = true
-	o.mu.Unlock()
-	if err := st.SaveProfile(ctx, store.Profile{Role: "Charge nurse", MinutesPerWeek: 60}); err != nil {
+	// Once the worker has nothing left to do it waits (five minutes
+	// between looks). A profile saved elsewhere (the Profile window,
+	// `tidbit profile`), which then asks the tray for a refresh, is read
+	// at once.
+	quiet := func() bool {
+		n := len(o.Prompts())
+		time.Sleep(300 * time.Millisecond)
+		return len(o.Prompts()) == n && o.Counts().InFlight == 0
+	}
+	eventually(t, "the worker waiting", quiet)
+	if err := st.SaveProfile(ctx, store.Profile{Role: "Charge nurse", Notes: "Escalations are slow.", MinutesPerWeek: 60}); err != nil {
 		t.Fatal(err)
 	}
-	r.d.ai.mu.Lock()
-	pw := r.d.ai.personal
-	r.d.ai.mu.Unlock()
-	pw.Kick()
+	if err := tell(t, r.d, "refresh"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the new profile sent to the model", func() bool { return o.CountContaining("Escalations are slow.") == 1 })
+
+	// The user comes back while a request runs: it is cancelled.
+	eventually(t, "the worker waiting again", quiet)
+	o.SetBlock(true)
+	if err := st.SaveProfile(ctx, store.Profile{Role: "Ward manager", Notes: "Rotas take long.", MinutesPerWeek: 60}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tell(t, r.d, "refresh"); err != nil {
+		t.Fatal(err)
+	}
 	// A request that is held (not one of the quick ones still finishing).
-	eventually(t, "a request held", func() bool { o.mu.Lock(); defer o.mu.Unlock(); return o.held >= 1 })
+	eventually(t, "a request held", func() bool { return o.Counts().Held >= 1 })
 	r.pres.input(wednesday.Add(2 * time.Minute))
 	r.advance(t, wednesday.Add(2*time.Minute+40*time.Second))
-	eventually(t, "the request cancelled by activity", func() bool { o.mu.Lock(); defer o.mu.Unlock(); return o.cancelled >= 1 })
+	eventually(t, "the request cancelled by activity", func() bool { return o.Counts().Cancelled >= 1 })
 }
