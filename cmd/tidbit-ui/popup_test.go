@@ -411,7 +411,9 @@ func TestDesktopPopup(t *testing.T) {
 		t.Fatalf("xdotool: %v %s", err, out)
 	}
 	time.Sleep(500 * time.Millisecond)
-	// The quiz may want a wider window: the pop-up stays in the corner.
+	// The quiz stays in the corner, as wide as the lesson was: long options
+	// wrap rather than widen the pop-up (a taller quiz may grow down).
+	lessonW := g.W
 	waitFor(t, 5*time.Second, "the quiz pop-up in the corner", func() bool {
 		var ok bool
 		g, e, ok = d.inCorner(pop, wa)
@@ -420,6 +422,9 @@ func TestDesktopPopup(t *testing.T) {
 		return fmt.Sprintf("%s\nlast: client %+v, extents %+v, work area %+v", s.Logs(), g, e, wa)
 	})
 	t.Logf("quiz pop-up client area %+v", g)
+	if g.W != lessonW {
+		t.Errorf("the quiz pop-up is %d px wide, the lesson was %d: options must wrap, not widen it", g.W, lessonW)
+	}
 	d.screenshot("popup-quiz.png")
 	if out, err := s.xdotool("key", "--window", strconv.Itoa(int(pop)), "Escape"); err != nil {
 		t.Fatalf("xdotool: %v %s", err, out)
