@@ -74,3 +74,58 @@ func TestRunMixesAndReportsAIQuestions(t *testing.T) {
 		t.Errorf("next quiz ends with %s, want the third AI question", last.ID)
 	}
 }
+
+// TestFullQuiz: a pop-up's quiz is learn.QuizSize questions; a flow with
+// FullQuiz (`tidbit learn`) asks every authored question and up to
+// learn.MaxAIPerQuiz AI-written ones, in a lesson and in its review.
+func TestFullQuiz(t *testing.T) {
+	ctx := context.Background()
+	cases := []struct {
+		name     string
+		full     bool
+		review   bool
+		wantAuth func(l store.Lesson) int
+		wantAI   int
+	}{
+		{"pop-up lesson", false, false, func(store.Lesson) int { return learn.QuizSize - learn.MaxAIPerQuiz }, learn.MaxAIPerQuiz},
+		{"full lesson", true, false, func(l store.Lesson) int { return len(l.Questions) }, learn.MaxAIPerQuiz},
+		{"full review without cards", true, true, func(l store.Lesson) int { return len(l.Questions) }, learn.MaxAIPerQuiz},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a := coretest.Open(t)
+			l := firstWithQuestions(t, a, false)
+			if len(l.Questions) < learn.QuizSize {
+				t.Skipf("lesson %s has only %d questions", l.ID, len(l.Questions))
+			}
+			q := store.AIQuiz{LessonID: l.ID, LessonHash: l.ContentHash}
+			for i := range 3 {
+				q.Questions = append(q.Questions, store.AIQuestion{ID: fmt.Sprintf("%s/ai-%d", l.ID, i), Type: "single",
+					Prompt: fmt.Sprintf("Generated question %d?", i), Verified: true,
+					Options: []store.Option{{Text: "Yes", Correct: true}, {Text: "No"}},
+					Provenance: store.AIProvenance{Model: "tiny", ModelDigest: "d", PromptVersion: "quiz-v1",
+						GeneratedAt: time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)}})
+			}
+			if _, err := a.Store.SaveAIQuiz(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+			f := newFlow(t, a, fixedPicker{learn.Pick{LessonID: l.ID, Review: tc.review}})
+			f.FullQuiz = tc.full
+			r, err := f.Start(ctx, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			auth, ai := 0, 0
+			for _, q := range r.Questions {
+				if q.AI != nil {
+					ai++
+				} else {
+					auth++
+				}
+			}
+			if auth != tc.wantAuth(l) || ai != tc.wantAI || r.Review != tc.review {
+				t.Fatalf("%d authored and %d AI questions (review %v), want %d and %d", auth, ai, r.Review, tc.wantAuth(l), tc.wantAI)
+			}
+		})
+	}
+}

@@ -1,9 +1,12 @@
-// Package lessonflow is the domain side of a lesson window: it picks the
-// next item (or takes a given lesson), turns it into plain data a window
-// can show, and records what the learner does — every answer with its
-// spaced-repetition card, the reflection, and the attempt's outcome — the
-// same way app/learn's terminal session does. It knows nothing of Fyne:
-// the window process (cmd/tidbit-ui) connects it to the cards in widgets/.
+// Package lessonflow is the one engine behind every front end that runs a
+// lesson attempt: it picks the next item (or takes a given lesson), turns
+// it into plain data a front end can show, and records what the learner
+// does — every answer and self-graded review with its spaced-repetition
+// card and its xAPI statements, reports of AI-written questions, the
+// reflection, and the attempt's outcome. It knows nothing of Fyne or
+// terminals: the window process (cmd/tidbit-ui) connects it to the cards in
+// widgets/, and app/lessonflow/terminal is `tidbit learn`'s line-based front
+// end.
 //
 // A Run is safe for use from one goroutine at a time; the window process
 // serialises its writes through one writer goroutine so a slow disk never
@@ -48,6 +51,11 @@ type Flow struct {
 	Now    func() time.Time // nil: time.Now
 	NewID  func() string    // nil: random UUIDs
 	Source string           // recorded with the attempt; "" means "desktop"
+	// FullQuiz asks every authored question of a lesson (plus up to
+	// learn.MaxAIPerQuiz AI-written ones) instead of a pop-up's
+	// learn.QuizSize: the terminal session has always quizzed the whole
+	// lesson.
+	FullQuiz bool
 }
 
 // Grader applies an explicit spaced-repetition grade (1 Again, 2 Hard,
@@ -127,9 +135,13 @@ func (f *Flow) Start(ctx context.Context, lessonID string) (*Run, error) {
 		return nil, fmt.Errorf("loading lesson %s: %w", pick.LessonID, err)
 	}
 	started := f.now()
+	size := learn.QuizSize
+	if f.FullQuiz {
+		size = len(l.Questions) + learn.MaxAIPerQuiz
+	}
 	r := &Run{f: f, AttemptID: f.newID(), started: started, asked: map[string]time.Time{}, graded: map[string]bool{}}
 	r.Item = Item{LessonID: l.ID, Title: l.Title, Minutes: l.Minutes, Meta: f.meta(l), Why: pick.Reason,
-		Body: l.Body, Review: pick.Review, Questions: learn.QuizQuestions(l, learn.QuizSize), Reflection: l.Reflection}
+		Body: l.Body, Review: pick.Review, Questions: learn.QuizQuestions(l, size), Reflection: l.Reflection}
 	kind := "lesson"
 	if pick.Review {
 		kind = "review"
