@@ -2,8 +2,9 @@
 
 // Package session starts a private X11 desktop for measurements and tests:
 // Xvfb on a display it picks itself, a D-Bus session bus whose socket is in
-// the session's own folder, openbox as window manager and xfce4-panel as
-// the tray host (its systray plugin provides org.kde.StatusNotifierWatcher).
+// the session's own folder, a window manager (openbox unless Options.WM
+// picks xfwm4 or metacity) and xfce4-panel as the tray host (its systray
+// plugin provides org.kde.StatusNotifierWatcher).
 // HOME and the XDG folders point inside the session folder, so nothing
 // started in it reads or writes the user's files.
 //
@@ -32,6 +33,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -42,15 +44,49 @@ import (
 	"github.com/jezek/xgb/xproto"
 )
 
-// Programs a session needs, with the Debian package of each.
+// Programs a session needs whatever its window manager, with the Debian
+// package of each.
 var Programs = [][2]string{
-	{"Xvfb", "xvfb"}, {"dbus-daemon", "dbus"}, {"openbox", "openbox"}, {"xfce4-panel", "xfce4-panel"},
+	{"Xvfb", "xvfb"}, {"dbus-daemon", "dbus"}, {"xfce4-panel", "xfce4-panel"},
 }
 
-// Missing names the programs (with their Debian packages) not on PATH.
-func Missing() []string {
+// The window managers a session can run (Options.WM).
+const (
+	Openbox  = "openbox"  // the default
+	Xfwm4    = "xfwm4"    // XFCE's own
+	Metacity = "metacity" // GNOME Flashback's, MATE's ancestor
+)
+
+// WMs are the window managers a session can run, in that order.
+var WMs = []string{Openbox, Xfwm4, Metacity}
+
+// wmArgs is how each window manager starts on a fresh Xvfb: no
+// compositor (Xvfb has no GL for one, and none is needed), nothing to
+// replace. xfwm4 reads its settings from xfconfd, which the private bus
+// starts on demand.
+var wmArgs = map[string][]string{
+	Openbox:  nil,
+	Xfwm4:    {"--compositor=off"},
+	Metacity: {"--no-composite"},
+}
+
+// Missing names the programs (with their Debian packages) not on PATH
+// for a session with the default window manager.
+func Missing() []string { return MissingWM("") }
+
+// MissingWM names the programs (with their Debian packages) not on PATH
+// for a session with window manager wm ("" is openbox), or says that wm
+// is not one of WMs.
+func MissingWM(wm string) []string {
+	if wm == "" {
+		wm = Openbox
+	}
+	if _, ok := wmArgs[wm]; !ok {
+		return []string{fmt.Sprintf("window manager %q (a session runs one of %s)", wm, strings.Join(WMs, ", "))}
+	}
 	var out []string
-	for _, p := range Programs {
+	// Each window manager's Debian package has its name.
+	for _, p := range append(slices.Clone(Programs), [2]string{wm, wm}) {
 		if _, err := exec.LookPath(p[0]); err != nil {
 			out = append(out, fmt.Sprintf("%s (Debian package %s)", p[0], p[1]))
 		}
@@ -84,6 +120,8 @@ type Options struct {
 	Dir string
 	// Size is the screen, WxHxDEPTH; "" is 1280x800x24.
 	Size string
+	// WM is the window manager, one of WMs; "" is openbox.
+	WM string
 	// NoPanel skips xfce4-panel (no tray host).
 	NoPanel bool
 	// Keep leaves a temporary folder in place at Close (logs, data).
@@ -116,8 +154,12 @@ const panelXML = `<?xml version="1.0" encoding="UTF-8"?>
 // Start brings the desktop up and waits until the tray host is ready
 // (unless NoPanel). On error everything started so far is stopped.
 func Start(ctx context.Context, o Options) (_ *Session, err error) {
-	if m := Missing(); len(m) > 0 {
+	if m := MissingWM(o.WM); len(m) > 0 {
 		return nil, fmt.Errorf("a private desktop session needs: %s", strings.Join(m, ", "))
+	}
+	wm := o.WM
+	if wm == "" {
+		wm = Openbox
 	}
 	s := &Session{Dir: o.Dir}
 	if s.Dir == "" {
@@ -201,10 +243,10 @@ func Start(ctx context.Context, o Options) (_ *Session, err error) {
 	}); err != nil {
 		return nil, err
 	}
-	if _, err := s.Start("openbox"); err != nil {
+	if _, err := s.Start(wm, wmArgs[wm]...); err != nil {
 		return nil, err
 	}
-	if err := s.waitWM(ctx); err != nil {
+	if err := s.waitWM(ctx, wm); err != nil {
 		return nil, err
 	}
 	if o.NoPanel {
@@ -228,11 +270,12 @@ func Start(ctx context.Context, o Options) (_ *Session, err error) {
 	return s, nil
 }
 
-// waitWM waits until the window manager manages new windows: it maps a
-// probe window (again every 200 ms: openbox drops map requests made while
-// it is still starting, even after it has set _NET_SUPPORTING_WM_CHECK)
-// until the probe is in _NET_CLIENT_LIST, then destroys it.
-func (s *Session) waitWM(ctx context.Context) error {
+// waitWM waits until the window manager (named wm in errors) manages new
+// windows: it maps a probe window (again every 200 ms: openbox drops map
+// requests made while it is still starting, even after it has set
+// _NET_SUPPORTING_WM_CHECK) until the probe is in _NET_CLIENT_LIST, then
+// destroys it.
+func (s *Session) waitWM(ctx context.Context, wm string) error {
 	quietOnce.Do(func() { xgb.Logger = log.New(io.Discard, "", 0) })
 	conn, err := xgb.NewConnDisplay(s.Display)
 	if err != nil {
@@ -278,7 +321,7 @@ func (s *Session) waitWM(ctx context.Context) error {
 			return err
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("openbox did not manage a window within 20s\n%s", s.Logs())
+			return fmt.Errorf("%s did not manage a window within 20s\n%s", wm, s.Logs())
 		}
 	}
 }

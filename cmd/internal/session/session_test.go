@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/godbus/dbus/v5"
+	"github.com/jezek/xgb"
+	"github.com/jezek/xgb/xproto"
 )
 
 // TestStartAndClose brings a full session up (the panel's tray watcher
@@ -82,5 +84,72 @@ func TestStartAndClose(t *testing.T) {
 	}
 	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the session folder %s is still there: %v", dir, err)
+	}
+}
+
+// TestWindowManagers starts a session (no panel) with each window manager
+// and reads which one answers: the name on its _NET_SUPPORTING_WM_CHECK
+// window. A window manager that is not installed is skipped (a failure
+// under CI=true, which installs them all).
+func TestWindowManagers(t *testing.T) {
+	cases := []struct {
+		name, wm, answers string
+	}{
+		{"default", "", "Openbox"},
+		{"openbox", Openbox, "Openbox"},
+		{"xfwm4", Xfwm4, "Xfwm4"},
+		{"metacity", Metacity, "Metacity"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if m := MissingWM(tc.wm); len(m) > 0 {
+				if os.Getenv("CI") == "true" {
+					t.Fatalf("CI must install: %s", strings.Join(m, ", "))
+				}
+				t.Skipf("install %s to run this test", strings.Join(m, ", "))
+			}
+			s, err := Start(t.Context(), Options{WM: tc.wm, NoPanel: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if got := wmName(t, s.Display); got != tc.answers {
+				t.Fatalf("the window manager is %q, want %q", got, tc.answers)
+			}
+		})
+	}
+}
+
+// wmName is the _NET_WM_NAME of the window manager's check window.
+func wmName(t *testing.T, display string) string {
+	c, err := xgb.NewConnDisplay(display)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	atom := func(name string) xproto.Atom {
+		r, err := xproto.InternAtom(c, false, uint16(len(name)), name).Reply()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Atom
+	}
+	root := xproto.Setup(c).DefaultScreen(c).Root
+	r, err := xproto.GetProperty(c, false, root, atom("_NET_SUPPORTING_WM_CHECK"), xproto.AtomWindow, 0, 1).Reply()
+	if err != nil || len(r.Value) != 4 {
+		t.Fatalf("no _NET_SUPPORTING_WM_CHECK on the root window: %v", err)
+	}
+	check := xproto.Window(xgb.Get32(r.Value))
+	n, err := xproto.GetProperty(c, false, check, atom("_NET_WM_NAME"), xproto.GetPropertyTypeAny, 0, 64).Reply()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(n.Value)
+}
+
+func TestMissingWM(t *testing.T) {
+	m := MissingWM("twm")
+	if len(m) != 1 || !strings.Contains(m[0], `window manager "twm"`) || !strings.Contains(m[0], "openbox, xfwm4, metacity") {
+		t.Fatalf("MissingWM(twm) = %q, want it named as unknown with the choices", m)
 	}
 }
