@@ -1,8 +1,10 @@
-// Package formkit holds the keyboard-complete pieces the Settings and
-// onboarding windows are built from. Fyne hands a key to the focused
-// widget only, so a plain Entry, Button, Check or Select swallows Escape;
-// these wrappers pass Escape (close) and Ctrl+S (save) to the window from
-// whatever has focus. Tab order is the order widgets appear in the content.
+// Package formkit holds the keyboard-complete pieces every Tidbit window
+// with fields is built from (Settings, onboarding, Profile, Library,
+// Progress). Fyne hands a key to the focused widget only, so a plain
+// Entry, Button, Check or Select swallows Escape; these wrappers pass
+// Escape (close), Ctrl+S (save) and a window's own keys (Keys.Other) to
+// the window from whatever has focus, and keep a field that gains focus
+// in view (Follow). Tab order is the order widgets appear in the content.
 //
 // It also holds the small bridge that runs slow work (the store, a
 // calendar) off the UI goroutine and its result back on it.
@@ -14,6 +16,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -24,6 +27,29 @@ type Keys struct {
 	// Focused runs when one of the widgets gains focus (Follow uses it to
 	// keep the focused field in view); nil: nothing.
 	Focused func(fyne.CanvasObject)
+	// Other are further keys of the window, tried after Escape from
+	// whatever has focus (a list's arrows from its search field, page
+	// scrolling from a button); it reports whether it used the key. A
+	// widget with keys of its own gets a copy of the window's Keys (With).
+	Other func(*fyne.KeyEvent) bool
+}
+
+// Fixed is a copy of k for a control outside the scrolled page (the
+// buttons under it): the same keys, but gaining focus scrolls nothing,
+// since following a control that is not on the page would only move the
+// page.
+func (k *Keys) Fixed() *Keys {
+	c := *k
+	c.Focused = nil
+	return &c
+}
+
+// With is a copy of k whose Other is other: the same window keys, plus
+// one widget's own.
+func (k *Keys) With(other func(*fyne.KeyEvent) bool) *Keys {
+	c := *k
+	c.Other = other
+	return &c
 }
 
 func (k *Keys) focused(o fyne.CanvasObject) {
@@ -36,26 +62,31 @@ func (k *Keys) focused(o fyne.CanvasObject) {
 // Fyne does not, and a form longer than its window would otherwise take
 // the keyboard out of sight. drv places objects on screen.
 func Follow(k *Keys, sc *container.Scroll, drv fyne.Driver) {
-	k.Focused = func(o fyne.CanvasObject) {
-		top := drv.AbsolutePositionForObject(o).Y - drv.AbsolutePositionForObject(sc).Y + sc.Offset.Y
-		bottom := top + o.Size().Height
-		const pad = 8
-		switch {
-		case top < sc.Offset.Y:
-			sc.ScrollToOffset(fyne.NewPos(sc.Offset.X, max(0, top-pad)))
-		case bottom > sc.Offset.Y+sc.Size().Height:
-			sc.ScrollToOffset(fyne.NewPos(sc.Offset.X, bottom-sc.Size().Height+pad))
-		}
+	k.Focused = func(o fyne.CanvasObject) { ScrollTo(sc, drv, o) }
+}
+
+// ScrollTo scrolls sc, the least it can, so that o (inside it) is in view
+// with a little margin.
+func ScrollTo(sc *container.Scroll, drv fyne.Driver, o fyne.CanvasObject) {
+	top := drv.AbsolutePositionForObject(o).Y - drv.AbsolutePositionForObject(sc).Y + sc.Offset.Y
+	bottom := top + o.Size().Height
+	pad := theme.Padding() * 2
+	switch {
+	case top < sc.Offset.Y:
+		sc.ScrollToOffset(fyne.NewPos(sc.Offset.X, max(0, top-pad)))
+	case bottom > sc.Offset.Y+sc.Size().Height:
+		sc.ScrollToOffset(fyne.NewPos(sc.Offset.X, bottom-sc.Size().Height+pad))
 	}
 }
 
-// handle reports whether ev was one of the window's keys.
-func (k *Keys) handle(ev *fyne.KeyEvent) bool {
+// Handle reports whether ev was one of the window's keys (and ran it):
+// Escape, then Other.
+func (k *Keys) Handle(ev *fyne.KeyEvent) bool {
 	if ev.Name == fyne.KeyEscape && k.Escape != nil {
 		k.Escape()
 		return true
 	}
-	return false
+	return k.Other != nil && k.Other(ev)
 }
 
 func (k *Keys) shortcut(s fyne.Shortcut) bool {
@@ -70,7 +101,7 @@ func (k *Keys) shortcut(s fyne.Shortcut) bool {
 // Attach gives w the keys when nothing has focus, and Ctrl+S (Cmd+S on
 // macOS) when a widget that takes no shortcuts has it.
 func (k *Keys) Attach(w fyne.Window) {
-	w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { k.handle(ev) })
+	w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { k.Handle(ev) })
 	if k.Save != nil {
 		for _, m := range []fyne.KeyModifier{fyne.KeyModifierControl, fyne.KeyModifierSuper} {
 			w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: m}, func(fyne.Shortcut) { k.Save() })
@@ -104,7 +135,7 @@ func (e *Entry) FocusGained() {
 
 // TypedKey implements fyne.Focusable.
 func (e *Entry) TypedKey(ev *fyne.KeyEvent) {
-	if !e.keys.handle(ev) {
+	if !e.keys.Handle(ev) {
 		e.Entry.TypedKey(ev)
 	}
 }
@@ -139,7 +170,7 @@ func (b *Button) FocusGained() {
 
 // TypedKey implements fyne.Focusable.
 func (b *Button) TypedKey(ev *fyne.KeyEvent) {
-	if !b.keys.handle(ev) && !submit(ev, b.tap) {
+	if !b.keys.Handle(ev) && !submit(ev, b.tap) {
 		b.Button.TypedKey(ev)
 	}
 }
@@ -174,7 +205,7 @@ func (c *Check) FocusGained() {
 
 // TypedKey implements fyne.Focusable.
 func (c *Check) TypedKey(ev *fyne.KeyEvent) {
-	if !c.keys.handle(ev) && !submit(ev, c.OnSubmit) {
+	if !c.keys.Handle(ev) && !submit(ev, c.OnSubmit) {
 		c.Check.TypedKey(ev)
 	}
 }
@@ -212,7 +243,7 @@ func (s *Select) FocusGained() {
 
 // TypedKey implements fyne.Focusable.
 func (s *Select) TypedKey(ev *fyne.KeyEvent) {
-	if !s.keys.handle(ev) && !submit(ev, s.OnSubmit) {
+	if !s.keys.Handle(ev) && !submit(ev, s.OnSubmit) {
 		s.Select.TypedKey(ev)
 	}
 }

@@ -147,4 +147,22 @@ func TestFollowKeepsTheFocusedFieldInView(t *testing.T) {
 	if sc.Offset.Y >= last || sc.Offset.Y != 0 {
 		t.Fatalf("focusing the first field left the offset at %v", sc.Offset.Y)
 	}
+	// A button under the page (Fixed keys) scrolls nothing when focused;
+	// with the page's keys it would have moved the page to its end.
+	for _, tc := range []struct {
+		name   string
+		keys   *Keys
+		scroll bool
+	}{{"fixed", k.Fixed(), false}, {"followed", k, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			sc.ScrollToOffset(fyne.NewPos(0, 0))
+			save := NewButton(tc.keys, "Save", func() {})
+			w.SetContent(container.NewBorder(nil, save, nil, nil, sc))
+			w.Resize(fyne.NewSize(200, 200))
+			w.Canvas().Focus(save)
+			if moved := sc.Offset.Y != 0; moved != tc.scroll {
+				t.Fatalf("offset %v after focusing the button under the page, want moved %v", sc.Offset.Y, tc.scroll)
+			}
+		})
+	}
 }

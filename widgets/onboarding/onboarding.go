@@ -166,9 +166,10 @@ func (w *Window) build() {
 	w.body = container.NewStack()
 	w.progress = widget.NewLabel("")
 	w.msg = formkit.ErrorLabel()
-	w.Back = formkit.NewButton(w.keys, "Back", w.back)
-	w.Skip = formkit.NewButton(w.keys, "Skip", w.skip)
-	w.Next = formkit.NewButton(w.keys, "Next", w.next)
+	// Under the page: focusing them must not scroll it.
+	w.Back = formkit.NewButton(w.keys.Fixed(), "Back", w.back)
+	w.Skip = formkit.NewButton(w.keys.Fixed(), "Skip", w.skip)
+	w.Next = formkit.NewButton(w.keys.Fixed(), "Next", w.next)
 	w.Next.Importance = widget.HighImportance
 	bottom := container.NewVBox(w.msg, container.NewHBox(w.progress, layout.NewSpacer(), w.Back, w.Skip, w.Next))
 	w.scroll = container.NewVScroll(w.body)

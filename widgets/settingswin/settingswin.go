@@ -206,9 +206,10 @@ func (w *Window) build() fyne.CanvasObject {
 		w.check("start_at_login", "Start Tidbit when I log in"),
 		w.field("theme", w.theme, "system follows your desktop"))
 
-	w.SaveButton = formkit.NewButton(w.keys, "Save", w.save)
+	// Under the page: focusing them must not scroll it.
+	w.SaveButton = formkit.NewButton(w.keys.Fixed(), "Save", w.save)
 	w.SaveButton.Importance = widget.HighImportance
-	w.CloseButton = formkit.NewButton(w.keys, "Close", w.dismiss)
+	w.CloseButton = formkit.NewButton(w.keys.Fixed(), "Close", w.dismiss)
 	w.errs[""] = formkit.ErrorLabel()
 
 	body := container.NewVBox(cal, widget.NewSeparator(), hours, widget.NewSeparator(), budget, widget.NewSeparator(),

@@ -5,8 +5,9 @@
 // widgets/windows/view and report what the learner does through callbacks;
 // they never see the store, so they are tested headlessly with fyne/test.
 //
-// Every action has a key: Escape closes every window whatever has focus,
-// Tab walks the controls top to bottom, and charts are drawn with theme
+// Every action has a key: Escape closes every window whatever has focus
+// (the fields and buttons are widgets/formkit's, as in Settings), Tab
+// walks the controls top to bottom, and charts are drawn with theme
 // colours and sizes, so they follow the light or dark theme and grow with
 // the text size.
 package windows

@@ -7,124 +7,38 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-)
 
-// keyFunc acts on a key a window handles whatever has focus; it reports
-// whether it used the key. Focused widgets get typed keys before the
-// canvas does, so the widgets below try the window's keyFunc first.
-type keyFunc func(*fyne.KeyEvent) bool
+	"github.com/tidbit-learn/tidbit/widgets/formkit"
+)
 
 func isEnter(ev *fyne.KeyEvent) bool { return ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter }
 
-// entry is a widget.Entry that lets the window see its keys first, and
-// its shortcuts (an Entry swallows every shortcut it does not know).
-type entry struct {
-	widget.Entry
-	keys     keyFunc
-	shortcut func(fyne.Shortcut) bool
-	follow   func(fyne.CanvasObject) // on focus; nil: nothing
-}
-
-func (e *entry) FocusGained() {
-	e.Entry.FocusGained()
-	if e.follow != nil {
-		e.follow(e)
-	}
-}
-
-func newEntry(keys keyFunc, shortcut func(fyne.Shortcut) bool, multiLine bool) *entry {
-	e := &entry{keys: keys, shortcut: shortcut}
-	e.MultiLine = multiLine
-	if multiLine {
-		e.Wrapping = fyne.TextWrapWord
-	}
-	e.ExtendBaseWidget(e)
-	return e
-}
-
-func (e *entry) TypedKey(ev *fyne.KeyEvent) {
-	if e.keys != nil && e.keys(ev) {
-		return
-	}
-	e.Entry.TypedKey(ev)
-}
-
-func (e *entry) TypedShortcut(s fyne.Shortcut) {
-	if e.shortcut != nil && e.shortcut(s) {
-		return
-	}
-	e.Entry.TypedShortcut(s)
-}
-
-// button is a widget.Button that Enter activates too, and that passes the
-// window's keys on.
-type button struct {
-	widget.Button
-	keys keyFunc
-}
-
-func newButton(label string, keys keyFunc, tapped func()) *button {
-	b := &button{keys: keys}
-	b.Text, b.OnTapped = label, tapped
-	b.ExtendBaseWidget(b)
-	return b
-}
-
-func (b *button) TypedKey(ev *fyne.KeyEvent) {
-	if b.keys != nil && b.keys(ev) {
-		return
-	}
-	if isEnter(ev) && !b.Disabled() && b.OnTapped != nil {
-		b.OnTapped()
-		return
-	}
-	b.Button.TypedKey(ev)
-}
-
-// choice is a widget.Select (Left and Right step through the options,
-// Space opens the list) that passes the window's keys on.
-type choice struct {
-	widget.Select
-	keys   keyFunc
-	follow func(fyne.CanvasObject) // on focus; nil: nothing
-}
-
-func (c *choice) FocusGained() {
-	c.Select.FocusGained()
-	if c.follow != nil {
-		c.follow(c)
-	}
-}
-
-func newChoice(options []string, keys keyFunc, changed func(string)) *choice {
-	c := &choice{keys: keys}
-	c.Options, c.OnChanged = options, changed
-	c.PlaceHolder = "(choose)"
-	c.ExtendBaseWidget(c)
-	return c
-}
-
-func (c *choice) TypedKey(ev *fyne.KeyEvent) {
-	if c.keys != nil && c.keys(ev) {
-		return
-	}
-	c.Select.TypedKey(ev)
+// newSelect is a drop-down (Left and Right step through the options,
+// Space opens the list) with "(choose)" shown while nothing is chosen.
+func newSelect(k *formkit.Keys, options []string, changed func(string)) *formkit.Select {
+	s := formkit.NewSelect(k, options, changed)
+	s.PlaceHolder = "(choose)"
+	return s
 }
 
 // frame is what the three windows share: Escape closes (hides) the window
 // once and reports it; Up, Down, Page Up and Page Down scroll the page
 // when the focused widget does not use them.
+// The widgets are formkit's: they pass Escape (and each widget's own
+// keys, formkit.Keys.With) to the window from whatever has focus, and
+// keep a widget that gains focus in view.
 type frame struct {
 	app      fyne.App
 	win      fyne.Window
 	scroll   *container.Scroll
 	closed   bool
 	onClosed func()
-	extra    keyFunc // the window's own keys, tried after Escape
+	keys     formkit.Keys // Escape closes; Focused follows
 }
 
 func newFrame(a fyne.App, title string, size fyne.Size, onClosed func()) *frame {
 	f := &frame{app: a, win: a.NewWindow("Tidbit — " + title), onClosed: onClosed}
+	f.keys = formkit.Keys{Escape: f.close, Focused: f.follow}
 	f.win.Resize(size)
 	f.win.SetCloseIntercept(f.close)
 	// Closed from outside (show below, the process ending): report it too.
@@ -137,17 +51,15 @@ func newFrame(a fyne.App, title string, size fyne.Size, onClosed func()) *frame 
 	return f
 }
 
-// key is the window's keyFunc for its widgets.
-func (f *frame) key(ev *fyne.KeyEvent) bool {
-	if ev.Name == fyne.KeyEscape {
-		f.close()
-		return true
-	}
-	return f.extra != nil && f.extra(ev)
+// barKeys are the keys of a control outside the scrolled page (the
+// buttons under it): the window's keys and other, without following
+// the focus, which would scroll the page for a control not on it.
+func (f *frame) barKeys(other func(*fyne.KeyEvent) bool) *formkit.Keys {
+	return f.keys.With(other).Fixed()
 }
 
-// keyOrScroll is key plus scrolling, for widgets that do not use arrows.
-func (f *frame) keyOrScroll(ev *fyne.KeyEvent) bool { return f.key(ev) || f.scrollKey(ev) }
+// key handles the window's keys when nothing has focus: Escape.
+func (f *frame) key(ev *fyne.KeyEvent) bool { return f.keys.Handle(ev) }
 
 func (f *frame) scrollKey(ev *fyne.KeyEvent) bool {
 	s := f.scroll
@@ -191,19 +103,8 @@ func (f *frame) scrollKey(ev *fyne.KeyEvent) bool {
 // Fyne does not, and a form longer than its window would otherwise take
 // the keyboard out of sight.
 func (f *frame) follow(o fyne.CanvasObject) {
-	s := f.scroll
-	if s == nil {
-		return
-	}
-	drv := f.app.Driver()
-	top := drv.AbsolutePositionForObject(o).Y - drv.AbsolutePositionForObject(s).Y + s.Offset.Y
-	bottom := top + o.Size().Height
-	pad := theme.Padding() * 2
-	switch {
-	case top < s.Offset.Y:
-		s.ScrollToOffset(fyne.NewPos(s.Offset.X, max(0, top-pad)))
-	case bottom > s.Offset.Y+s.Size().Height:
-		s.ScrollToOffset(fyne.NewPos(s.Offset.X, bottom-s.Size().Height+pad))
+	if f.scroll != nil {
+		formkit.ScrollTo(f.scroll, f.app.Driver(), o)
 	}
 }
 

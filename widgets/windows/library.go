@@ -2,6 +2,7 @@ package windows
 
 import (
 	"fmt"
+	"github.com/tidbit-learn/tidbit/widgets/formkit"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -27,9 +28,9 @@ type LibraryOptions struct {
 // of the Tab order (every key it would take, the search field takes).
 type Library struct {
 	*frame
-	Search        *entry
+	Search        *formkit.Entry
 	List          *widget.List
-	Start, Close  *button
+	Start, Close  *formkit.Button
 	Count, Status *widget.Label
 
 	rows, shown []view.LibraryRow
@@ -50,12 +51,11 @@ func (l *rowList) Disable() {}
 // ShowLibrary opens a Library window on rows, focused on the search.
 func ShowLibrary(a fyne.App, rows []view.LibraryRow, opts LibraryOptions) *Library {
 	w := &Library{frame: newFrame(a, "Library", LibrarySize, opts.OnClosed), rows: rows, selected: -1, opts: opts}
-	w.Search = newEntry(w.searchKey, nil, false)
-	w.Search.SetPlaceHolder("Search by title, skill or category")
+	w.Search = formkit.NewEntry(w.keys.With(w.listKey), "Search by title, skill or category", nil)
 	w.Search.OnChanged = func(string) { w.filter() }
-	w.Start = newButton("Start", w.key, w.start)
+	w.Start = formkit.NewButton(w.barKeys(nil), "Start", w.start)
 	w.Start.Importance = widget.HighImportance
-	w.Close = newButton("Close", w.key, w.close)
+	w.Close = formkit.NewButton(w.barKeys(nil), "Close", w.close)
 	w.Count, w.Status = widget.NewLabel(""), wrapped("")
 
 	l := &rowList{}
@@ -91,12 +91,13 @@ func ShowLibrary(a fyne.App, rows []view.LibraryRow, opts LibraryOptions) *Libra
 	return w
 }
 
-// searchKey: the window's keys plus the list's, for the search field
-// and for when nothing has focus.
-func (w *Library) searchKey(ev *fyne.KeyEvent) bool {
-	if w.key(ev) {
-		return true
-	}
+// searchKey: the window's keys plus the list's, for when nothing has
+// focus.
+func (w *Library) searchKey(ev *fyne.KeyEvent) bool { return w.key(ev) || w.listKey(ev) }
+
+// listKey moves in the list and starts the selected lesson, from the
+// search field too.
+func (w *Library) listKey(ev *fyne.KeyEvent) bool {
 	switch ev.Name {
 	case fyne.KeyDown:
 		w.move(1)

@@ -2,6 +2,7 @@ package windows
 
 import (
 	"fmt"
+	"github.com/tidbit-learn/tidbit/widgets/formkit"
 	"strconv"
 	"strings"
 
@@ -40,10 +41,10 @@ type ProfileOptions struct {
 // closes without saving.
 type Profile struct {
 	*frame
-	Role, Seniority       *choice
-	Goals, Notes, Minutes *entry
-	Ratings               []*choice // in the order shown
-	Save, Close           *button
+	Role, Seniority       *formkit.Select
+	Goals, Notes, Minutes *formkit.Entry
+	Ratings               []*formkit.Select // in the order shown
+	Save, Close           *formkit.Button
 	Status, Check         *widget.Label
 
 	form       view.ProfileForm
@@ -64,45 +65,34 @@ func ShowProfile(a fyne.App, form view.ProfileForm, opts ProfileOptions) *Profil
 	w.roles = view.RoleChoices(opts.Taxonomy)
 	w.senior = view.SeniorityChoices(form.Seniority)
 
-	w.Role = newChoice(names(w.roles), w.key, func(s string) {
+	w.keys.Save = w.save
+	w.Role = newSelect(&w.keys, names(w.roles), func(s string) {
 		w.form.Role = idOf(w.roles, s)
 		w.changed()
 	})
 	w.Role.SetSelected(nameOf(w.roles, form.Role))
-	w.Role.follow = w.follow
-	w.Seniority = newChoice(names(w.senior), w.key, func(s string) {
+	w.Seniority = newSelect(&w.keys, names(w.senior), func(s string) {
 		w.form.Seniority = idOf(w.senior, s)
 		w.changed()
 	})
 	w.Seniority.SetSelected(nameOf(w.senior, form.Seniority))
-	w.Seniority.follow = w.follow
 
-	submit := func(ev *fyne.KeyEvent) bool {
-		if isEnter(ev) {
-			w.save()
-			return true
-		}
-		return w.key(ev)
-	}
-	w.Goals = newEntry(submit, w.shortcut, false)
+	// Enter in a one-line field saves.
+	w.Goals = formkit.NewEntry(&w.keys, "Roles or skills you aim for, separated by commas", w.save)
 	w.Goals.SetText(form.Goals)
-	w.Goals.follow = w.follow
-	w.Goals.SetPlaceHolder("Roles or skills you aim for, separated by commas")
 	w.Goals.OnChanged = func(s string) { w.form.Goals = s; w.changed() }
-	w.Notes = newEntry(w.key, w.shortcut, true)
+	w.Notes = formkit.NewEntry(&w.keys, "Performance notes, e.g. “needs to improve stakeholder updates”", nil)
+	w.Notes.MultiLine, w.Notes.Wrapping = true, fyne.TextWrapWord
 	w.Notes.SetText(form.Notes)
-	w.Notes.follow = w.follow
-	w.Notes.SetPlaceHolder("Performance notes, e.g. “needs to improve stakeholder updates”")
 	w.Notes.SetMinRowsVisible(3)
 	w.Notes.OnChanged = func(s string) { w.form.Notes = s; w.changed() }
-	w.Minutes = newEntry(submit, w.shortcut, false)
+	w.Minutes = formkit.NewEntry(&w.keys, "", w.save)
 	w.Minutes.SetText(form.Minutes)
-	w.Minutes.follow = w.follow
 	w.Minutes.OnChanged = func(s string) { w.form.Minutes = s }
 
-	w.Save = newButton("Save", w.key, w.save)
+	w.Save = formkit.NewButton(w.barKeys(nil), "Save", w.save)
 	w.Save.Importance = widget.HighImportance
-	w.Close = newButton("Close", w.key, w.close)
+	w.Close = formkit.NewButton(w.barKeys(nil), "Close", w.close)
 	w.Status, w.Check = wrapped(""), wrapped("")
 	w.ratingsBox = container.NewVBox()
 	w.gapsBox = container.NewVBox()
@@ -133,14 +123,6 @@ func ShowProfile(a fyne.App, form view.ProfileForm, opts ProfileOptions) *Profil
 
 // Form is the form as edited so far.
 func (w *Profile) Form() view.ProfileForm { return w.form }
-
-func (w *Profile) shortcut(s fyne.Shortcut) bool {
-	if s.ShortcutName() == SaveShortcut.ShortcutName() {
-		w.save()
-		return true
-	}
-	return false
-}
 
 // changed re-reads the form as the learner model does: the skills to
 // rate follow the role, goals and notes, and what it cannot use is said.
@@ -180,7 +162,7 @@ func (w *Profile) changed() {
 	w.ratingsBox.Objects = nil
 	for _, r := range rows {
 		skill := r.Skill
-		c := newChoice(names(view.RatingChoices), w.key, func(s string) {
+		c := newSelect(&w.keys, names(view.RatingChoices), func(s string) {
 			n, _ := strconv.Atoi(idOf(view.RatingChoices, s))
 			if n == 0 {
 				delete(w.form.Ratings, skill)
@@ -192,7 +174,6 @@ func (w *Profile) changed() {
 			}
 		})
 		c.SetSelected(nameOf(view.RatingChoices, strconv.Itoa(r.Level)))
-		c.follow = w.follow
 		w.Ratings = append(w.Ratings, c)
 		label := wrapped(fmt.Sprintf("%s (%s)", r.Name, r.Why))
 		w.ratingsBox.Add(container.NewBorder(nil, nil, nil, c, label))

@@ -2,6 +2,7 @@ package windows
 
 import (
 	"fmt"
+	"github.com/tidbit-learn/tidbit/widgets/formkit"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -16,14 +17,14 @@ var ProgressSize = fyne.NewSize(560, 640)
 // Progress is an open Progress window.
 type Progress struct {
 	*frame
-	Close *button // the only control: Tab lands here, Enter or Space closes
+	Close *formkit.Button // the only control: Tab lands here, Enter or Space closes
 }
 
 // ShowProgress opens a Progress window on p. onClosed runs once, after
 // Escape, the Close button or the window's close button hid it.
 func ShowProgress(a fyne.App, p view.Progress, onClosed func()) *Progress {
 	w := &Progress{frame: newFrame(a, "Progress", ProgressSize, onClosed)}
-	w.Close = newButton("Close", w.keyOrScroll, w.close)
+	w.Close = formkit.NewButton(w.barKeys(w.scrollKey), "Close", w.close)
 
 	body := container.NewVBox(heading(p.Streak))
 	if p.Empty {

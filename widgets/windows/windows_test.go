@@ -15,6 +15,7 @@ import (
 	"github.com/tidbit-learn/tidbit/app/learner"
 	"github.com/tidbit-learn/tidbit/app/store"
 	"github.com/tidbit-learn/tidbit/assets"
+	"github.com/tidbit-learn/tidbit/widgets/formkit"
 	"github.com/tidbit-learn/tidbit/widgets/windows/view"
 )
 
@@ -341,7 +342,7 @@ func TestProfileEditAndSave(t *testing.T) {
 	if len(w.Ratings) != before+1 {
 		t.Fatalf("a skill goal adds a rating: %d, want %d", len(w.Ratings), before+1)
 	}
-	var presenting *choice
+	var presenting *formkit.Select
 	for i, r := range w.rows {
 		if r.Skill == "presenting" {
 			presenting = w.Ratings[i]
