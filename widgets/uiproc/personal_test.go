@@ -23,6 +23,21 @@ import (
 	"github.com/tidbit-learn/tidbit/widgets/lessonwin"
 )
 
+// openApp opens the store of d's data folder as the process will (the
+// test closes it before starting the process).
+func openApp(t *testing.T, d Deps) *core.App {
+	t.Helper()
+	p, err := paths.Resolve("", d.Env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := core.Open(context.Background(), p, core.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
 // TestLessonWithRewrite: a lesson window shows the example the worker
 // retold for the learner's role beside the original, read from the store
 // (no model server runs here); with the model turned off it does not.
@@ -35,16 +50,10 @@ func TestLessonWithRewrite(t *testing.T) {
 			dir := t.TempDir()
 			d := deps(dir)
 			ctx := context.Background()
-			p, err := paths.Resolve("", d.Env)
-			if err != nil {
-				t.Fatal(err)
-			}
-			a, err := core.Open(ctx, p, core.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			a := openApp(t, d)
 			lib, _ := a.Store.Library(ctx)
 			var l store.Lesson
+			var err error
 			var ex llm.Example
 			for _, s := range lib {
 				if l, err = a.Store.Lesson(ctx, s.ID); err != nil {
@@ -113,14 +122,7 @@ func TestFeedbackDebugLog(t *testing.T) {
 				return getenv(k)
 			}
 			ctx := context.Background()
-			p, err := paths.Resolve("", d.Env)
-			if err != nil {
-				t.Fatal(err)
-			}
-			a, err := core.Open(ctx, p, core.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			a := openApp(t, d)
 			if err := settings.Update(ctx, a.Store, func(s *settings.Settings) { s.Model, s.DebugLog = "tiny", on }); err != nil {
 				t.Fatal(err)
 			}
