@@ -23,8 +23,9 @@ import (
 	"github.com/tidbit-learn/tidbit/app/doctor"
 	"github.com/tidbit-learn/tidbit/app/exchange"
 	"github.com/tidbit-learn/tidbit/app/instance"
-	"github.com/tidbit-learn/tidbit/app/learn"
 	"github.com/tidbit-learn/tidbit/app/learner/storepick"
+	"github.com/tidbit-learn/tidbit/app/lessonflow"
+	"github.com/tidbit-learn/tidbit/app/lessonflow/terminal"
 	"github.com/tidbit-learn/tidbit/app/paths"
 	"github.com/tidbit-learn/tidbit/app/settings"
 	"github.com/tidbit-learn/tidbit/app/store"
@@ -35,11 +36,14 @@ func (c *cli) learnCmd() *cobra.Command {
 	var lesson string
 	cmd := &cobra.Command{
 		Use:   "learn",
-		Short: "Run a micro-session in this terminal: a lesson, then its quiz",
+		Short: "Run a micro-session in this terminal: a lesson and its quiz, or a review",
 		Long: `Shows the next lesson picked for you, then its quiz. Answer with the number
 keys and Enter (several numbers for "choose all that apply"); each answer is
-explained and saved the moment you give it. Type q and Enter to stop early.
-Works over SSH and without a display.`,
+explained and saved the moment you give it. A review of questions that are
+due shows each question; Enter shows the answer, then grade how well you
+recalled it: 1 Again, 2 Hard, 3 Good, 4 Easy. Type q and Enter to stop early,
+r and Enter to report a bad AI-written question. Works over SSH and without
+a display.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := c.paths()
 			if err != nil {
@@ -80,12 +84,16 @@ Works over SSH and without a display.`,
 				fmt.Fprintf(c.Err, "note: xAPI reporting is off: %v (see tidbit doctor)\n", err)
 				rec = nil
 			}
-			s := &learn.Session{Store: a.Store, Taxonomy: a.Taxonomy, Picker: storepick.Picker{Store: a.Store, Taxonomy: a.Taxonomy, Now: c.Now,
-				Assignments: c.pickerAssignments(cmd.Context(), a)},
-				Cards: cards, In: c.In, Out: c.Out, Now: c.Now, Source: "cli"}
+			// The same engine and wiring as the lesson window (uiproc's
+			// openLesson): personal FSRS cards, assignments first, xAPI;
+			// the terminal asks a lesson's whole quiz.
+			flow := &lessonflow.Flow{Store: a.Store, Taxonomy: a.Taxonomy, Cards: cards, Now: c.Now, Source: "cli", FullQuiz: true,
+				Picker: storepick.Picker{Store: a.Store, Taxonomy: a.Taxonomy, Now: c.Now,
+					Assignments: c.pickerAssignments(cmd.Context(), a)}}
 			if rec != nil {
-				s.Outbox = rec
+				flow.Outbox = rec
 			}
+			s := &terminal.Session{Flow: flow, In: c.In, Out: c.Out}
 			res, err := s.Run(cmd.Context(), lesson)
 			if err != nil {
 				return err

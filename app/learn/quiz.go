@@ -15,12 +15,12 @@ const (
 // QuizQuestions picks a lesson's quiz of at most size questions: its
 // authored questions in order, with up to MaxAIPerQuiz of its AI-written
 // questions after them (more only when there are too few authored ones to
-// reach size). The lesson window asks QuizSize; the terminal session, which
-// has always asked every authored question, asks for room for them all. Only what
-// the store holds is used: verified AI questions written from the lesson's
-// current text (store.Lesson.AIQuestions); nothing here asks a model, so a
-// pop-up never waits for one. Without AI questions the quiz is authored
-// only. The terminal session and the lesson window both use it.
+// reach size). The lesson window asks QuizSize; `tidbit learn`, which has
+// always asked every authored question, asks for room for them all
+// (lessonflow.Flow.FullQuiz). Only what the store holds is used: verified AI
+// questions written from the lesson's current text
+// (store.Lesson.AIQuestions); nothing here asks a model, so a pop-up never
+// waits for one. Without AI questions the quiz is authored only.
 func QuizQuestions(l store.Lesson, size int) []store.Question {
 	size = max(size, 0)
 	nAI := min(len(l.AIQuestions), MaxAIPerQuiz, size)

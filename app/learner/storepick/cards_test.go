@@ -8,8 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tidbit-learn/tidbit/app/learn"
 	"github.com/tidbit-learn/tidbit/app/learner/fsrs"
+	"github.com/tidbit-learn/tidbit/app/lessonflow"
+	"github.com/tidbit-learn/tidbit/app/lessonflow/terminal"
 	"github.com/tidbit-learn/tidbit/app/store"
 )
 
@@ -43,7 +44,8 @@ func TestCardsRoundTrip(t *testing.T) {
 
 // TestLearnThenReview: `tidbit learn` as wired in the CLI stores a card for
 // every answered question; days later the picker offers a review, and the
-// session asks only the due questions, without the lesson text.
+// session asks only the due questions, without the lesson text, for the
+// learner to grade.
 func TestLearnThenReview(t *testing.T) {
 	a := openApp(t, false)
 	ctx := context.Background()
@@ -53,11 +55,12 @@ func TestLearnThenReview(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	session := func(in string) (learn.Result, string) {
+	session := func(in string) (terminal.Result, string) {
 		t.Helper()
 		var out bytes.Buffer
-		s := &learn.Session{Store: a.Store, Taxonomy: a.Taxonomy, Picker: Picker{Store: a.Store, Taxonomy: a.Taxonomy, Now: clock},
-			Cards: cards, In: strings.NewReader(in), Out: &out, Now: clock, Source: "test"}
+		flow := &lessonflow.Flow{Store: a.Store, Taxonomy: a.Taxonomy, Picker: Picker{Store: a.Store, Taxonomy: a.Taxonomy, Now: clock},
+			Cards: cards, Now: clock, Source: "test", FullQuiz: true}
+		s := &terminal.Session{Flow: flow, In: strings.NewReader(in), Out: &out}
 		res, err := s.Run(ctx, "")
 		if err != nil {
 			t.Fatal(err)
@@ -86,15 +89,22 @@ func TestLearnThenReview(t *testing.T) {
 			t.Fatal(err)
 		}
 		if pk.Review {
-			res, out := session(strings.Repeat("1\n", 6))
+			// Self-graded: Enter shows each answer, 3 grades it Good.
+			res, out := session(strings.Repeat("\n3\n", len(l.Questions)))
 			if strings.Contains(out, "Press Enter for the quiz") || strings.Contains(out, l.Body[:40]) {
 				t.Errorf("a review showed the whole lesson again:\n%s", out)
 			}
 			if !strings.Contains(out, "Review: ") {
 				t.Errorf("no review header:\n%s", out)
 			}
-			if res.Answered == 0 || res.Answered > len(l.Questions) {
+			if res.Answered == 0 || res.Answered > len(l.Questions) || res.Outcome != lessonflow.Completed {
 				t.Fatalf("a review asked nothing:\n%s", out)
+			}
+			graded, _ := a.Store.AnswersOf(ctx, res.AttemptID)
+			for _, an := range graded {
+				if an.Rating != 3 || !an.Correct {
+					t.Errorf("review answer %+v, want a Good grade", an)
+				}
 			}
 			b, _ := a.Store.Export(ctx)
 			kinds := map[string]int{}
