@@ -21,7 +21,8 @@ import (
 )
 
 // The programs the desktop tests need besides the session's own
-// (session.Programs), with their Debian packages.
+// (session.Programs and the default window manager), with their Debian
+// packages.
 var testPrograms = [][2]string{{"xdotool", "xdotool"}, {"go", "golang (the Go toolchain)"}}
 
 func needPrograms(t testing.TB) {
@@ -41,7 +42,8 @@ func needPrograms(t testing.TB) {
 }
 
 // desktop is a private desktop session (cmd/internal/session: Xvfb, a
-// session bus, openbox, xfce4-panel as the tray host, all up and answering)
+// session bus, openbox or the window manager asked for, xfce4-panel as the
+// tray host, all up and answering)
 // owned by one test, which closes it in its cleanup: every program started
 // in it is stopped by PID.
 type desktop struct {
@@ -51,12 +53,31 @@ type desktop struct {
 
 func newSession(t testing.TB) *desktop {
 	t.Helper()
-	s, err := session.Start(t.Context(), session.Options{})
+	return newSessionWM(t, "")
+}
+
+// newSessionWM is newSession with window manager wm (one of session.WMs;
+// "" is openbox).
+func newSessionWM(t testing.TB, wm string) *desktop {
+	t.Helper()
+	s, err := session.Start(t.Context(), session.Options{WM: wm})
 	if err != nil {
 		t.Fatalf("starting a private desktop: %v", err)
 	}
 	t.Cleanup(s.Close)
 	return &desktop{Session: s, t: t}
+}
+
+// needWM skips the test when window manager wm is not installed, or fails
+// it under CI=true (CI installs every one of session.WMs).
+func needWM(t testing.TB, wm string) {
+	t.Helper()
+	if m := session.MissingWM(wm); len(m) > 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI must install: %s", strings.Join(m, ", "))
+		}
+		t.Skipf("install %s to run the desktop test under %s", strings.Join(m, ", "), wm)
+	}
 }
 
 // start runs a program in the session, its output in the session's logs.

@@ -9,7 +9,10 @@
 // connection (github.com/jezek/xgb) before the window is mapped: a
 // _NET_WM_USER_TIME of 0 (the window manager does not focus it), the
 // pop-up states and its position; after mapping, a move into the work
-// area's corner and _NET_WM_STATE messages. Under Wayland without
+// area's corner and _NET_WM_STATE messages. cmd/tidbit-ui's
+// TestDesktopPopup checks this under openbox, xfwm4 4.18 and metacity
+// 3.46: the user time is what keeps xfwm4 and metacity from focusing the
+// pop-up (openbox leaves it unfocused even without). Under Wayland without
 // XWayland none of this is possible: --popup degrades to a normal window
 // that does not ask for focus, and says why on stderr. The resident
 // process prefers a desktop notification there.
