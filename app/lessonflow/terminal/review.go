@@ -127,11 +127,21 @@ func (s *Session) askGrade(in *bufio.Reader, q store.Question) (int, error) {
 		if q.AI != nil && isReport(line) {
 			return 0, errReport
 		}
-		if g, err := strconv.Atoi(strings.TrimSpace(line)); err == nil && g >= again && g <= easy {
+		if g, ok := parseGrade(line); ok {
 			return g, nil
 		}
 		fmt.Fprintln(s.Out, "Type 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy), or q to stop.")
 	}
+}
+
+// parseGrade reads a review grade, "1" (Again) to "4" (Easy), spaces
+// around allowed.
+func parseGrade(line string) (int, bool) {
+	g, err := strconv.Atoi(strings.TrimSpace(line))
+	if err != nil || g < again || g > easy {
+		return 0, false
+	}
+	return g, true
 }
 
 // explain is an option with its explanation, e.g. "Answer 2) Yes — Because…".

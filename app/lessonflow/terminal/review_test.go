@@ -204,6 +204,46 @@ func TestReviewReportsAIQuestion(t *testing.T) {
 	}
 }
 
+var gradeCases = []struct {
+	name string
+	line string
+	want int // 0: refused
+}{
+	{"again", "1", 1},
+	{"easy with spaces", " 4 ", 4},
+	{"carriage return", "3\r", 3},
+	{"zero", "0", 0},
+	{"five", "5", 0},
+	{"empty", "", 0},
+	{"word", "good", 0},
+	{"two grades", "1 2", 0},
+	{"plus sign", "+2", 2},
+	{"negative", "-1", 0},
+}
+
+func TestParseGrade(t *testing.T) {
+	for _, tc := range gradeCases {
+		t.Run(tc.name, func(t *testing.T) {
+			g, ok := parseGrade(tc.line)
+			if ok != (tc.want != 0) || g != tc.want {
+				t.Fatalf("parseGrade(%q) = %d, %v; want %d", tc.line, g, ok, tc.want)
+			}
+		})
+	}
+}
+
+func FuzzParseGrade(f *testing.F) {
+	for _, tc := range gradeCases {
+		f.Add(tc.line)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		g, ok := parseGrade(line)
+		if ok != (g >= 1 && g <= 4) || (!ok && g != 0) {
+			t.Fatalf("parseGrade(%q) = %d, %v", line, g, ok)
+		}
+	})
+}
+
 // lessonWithQuestions is the first starter lesson with at least n authored
 // questions.
 func lessonWithQuestions(t *testing.T, a *core.App, n int) store.Lesson {
