@@ -2,10 +2,8 @@ package lessonflow
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/tidbit-learn/tidbit/app/core/coretest"
 	"github.com/tidbit-learn/tidbit/app/learn"
@@ -19,17 +17,7 @@ func TestRunMixesAndReportsAIQuestions(t *testing.T) {
 	a := coretest.Open(t)
 	ctx := context.Background()
 	l := firstWithQuestions(t, a, false)
-	q := store.AIQuiz{LessonID: l.ID, LessonHash: l.ContentHash}
-	for i := range 3 {
-		q.Questions = append(q.Questions, store.AIQuestion{ID: fmt.Sprintf("%s/ai-%d", l.ID, i), Type: "single",
-			Prompt: fmt.Sprintf("Generated question %d?", i), Verified: true,
-			Options: []store.Option{{Text: "Yes", Correct: true, Why: "Right."}, {Text: "No", Why: "Wrong."}},
-			Provenance: store.AIProvenance{Model: "tiny", ModelDigest: "d", PromptVersion: "quiz-v1",
-				GeneratedAt: time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)}})
-	}
-	if _, err := a.Store.SaveAIQuiz(ctx, q); err != nil {
-		t.Fatal(err)
-	}
+	coretest.AddAIQuestions(t, a.Store, l, 3)
 	f := newFlow(t, a, fixedPicker{})
 	r, err := f.Start(ctx, l.ID)
 	if err != nil {
@@ -98,17 +86,7 @@ func TestFullQuiz(t *testing.T) {
 			if len(l.Questions) < learn.QuizSize {
 				t.Skipf("lesson %s has only %d questions", l.ID, len(l.Questions))
 			}
-			q := store.AIQuiz{LessonID: l.ID, LessonHash: l.ContentHash}
-			for i := range 3 {
-				q.Questions = append(q.Questions, store.AIQuestion{ID: fmt.Sprintf("%s/ai-%d", l.ID, i), Type: "single",
-					Prompt: fmt.Sprintf("Generated question %d?", i), Verified: true,
-					Options: []store.Option{{Text: "Yes", Correct: true}, {Text: "No"}},
-					Provenance: store.AIProvenance{Model: "tiny", ModelDigest: "d", PromptVersion: "quiz-v1",
-						GeneratedAt: time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)}})
-			}
-			if _, err := a.Store.SaveAIQuiz(ctx, q); err != nil {
-				t.Fatal(err)
-			}
+			coretest.AddAIQuestions(t, a.Store, l, 3)
 			f := newFlow(t, a, fixedPicker{learn.Pick{LessonID: l.ID, Review: tc.review}})
 			f.FullQuiz = tc.full
 			r, err := f.Start(ctx, "")

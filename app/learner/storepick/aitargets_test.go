@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tidbit-learn/tidbit/app/core/coretest"
 	"github.com/tidbit-learn/tidbit/app/learner"
 	"github.com/tidbit-learn/tidbit/app/store"
 )
@@ -14,7 +15,7 @@ import (
 // while it is of the stored profile; the reason says the target came from
 // it; a changed profile drops it (keyword matching stays).
 func TestAITargetsInPick(t *testing.T) {
-	a := openApp(t, false)
+	a := coretest.Open(t)
 	ctx := context.Background()
 	lib, err := a.Store.Library(ctx)
 	if err != nil || len(lib) == 0 {

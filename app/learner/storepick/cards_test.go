@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tidbit-learn/tidbit/app/core/coretest"
 	"github.com/tidbit-learn/tidbit/app/learner/fsrs"
 	"github.com/tidbit-learn/tidbit/app/lessonflow"
 	"github.com/tidbit-learn/tidbit/app/lessonflow/terminal"
@@ -47,7 +48,7 @@ func TestCardsRoundTrip(t *testing.T) {
 // session asks only the due questions, without the lesson text, for the
 // learner to grade.
 func TestLearnThenReview(t *testing.T) {
-	a := openApp(t, false)
+	a := coretest.Open(t)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }

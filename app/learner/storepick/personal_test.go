@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tidbit-learn/tidbit/app/core/coretest"
 	"github.com/tidbit-learn/tidbit/app/learner"
 	"github.com/tidbit-learn/tidbit/app/learner/fsrs"
 	"github.com/tidbit-learn/tidbit/app/learner/kt"
@@ -39,7 +40,7 @@ func answerMany(t *testing.T, st *store.Store, n int, start time.Time, right fun
 }
 
 func TestKTMasteryIsIncremental(t *testing.T) {
-	a := openApp(t, false)
+	a := coretest.Open(t)
 	ctx := context.Background()
 	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	answerMany(t, a.Store, 60, start, func(i int) bool { return i%3 != 0 })
@@ -78,7 +79,7 @@ func TestKTMasteryIsIncremental(t *testing.T) {
 }
 
 func TestRefitIfDue(t *testing.T) {
-	a := openApp(t, false)
+	a := coretest.Open(t)
 	ctx := context.Background()
 	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	answerMany(t, a.Store, MinAnswersToFit-1, start, func(i int) bool { return i%4 != 0 })
@@ -112,7 +113,7 @@ func TestRefitIfDue(t *testing.T) {
 }
 
 func TestCardsForUsesPersonalWeights(t *testing.T) {
-	a := openApp(t, true)
+	a := coretest.OpenWith(t, coretest.Options{NoStarter: true})
 	ctx := context.Background()
 	c, err := CardsFor(ctx, a.Store)
 	if err != nil || c.Scheduler.Weights() != fsrs.MustDefault().Weights() {

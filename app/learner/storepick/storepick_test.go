@@ -4,31 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/tidbit-learn/tidbit/app/core"
+	"github.com/tidbit-learn/tidbit/app/core/coretest"
 	"github.com/tidbit-learn/tidbit/app/learn"
 	"github.com/tidbit-learn/tidbit/app/learner"
-	"github.com/tidbit-learn/tidbit/app/paths"
 	"github.com/tidbit-learn/tidbit/app/store"
 )
-
-func openApp(t *testing.T, noStarter bool) *core.App {
-	t.Helper()
-	p, err := paths.Resolve(filepath.Join(t.TempDir(), "data"), paths.OS())
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := core.Open(context.Background(), p, core.Options{NoStarter: noStarter})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	return a
-}
 
 // complete records an attempt on lesson id with every question answered,
 // right or wrong.
@@ -60,7 +44,7 @@ func complete(t *testing.T, st *store.Store, id string, at time.Time, right bool
 }
 
 func TestPickerOnStarterLibrary(t *testing.T) {
-	a := openApp(t, false)
+	a := coretest.Open(t)
 	ctx := context.Background()
 	if err := a.Store.SaveProfile(ctx, store.Profile{Role: "software-engineer", Goals: []string{"team-lead"},
 		Notes: "Needs to improve stakeholder updates.", MinutesPerWeek: 60}); err != nil {
@@ -122,7 +106,7 @@ func TestPickerOnStarterLibrary(t *testing.T) {
 }
 
 func TestPickerEmptyStore(t *testing.T) {
-	a := openApp(t, true)
+	a := coretest.OpenWith(t, coretest.Options{NoStarter: true})
 	_, err := Picker{Store: a.Store, Taxonomy: a.Taxonomy}.Next(context.Background())
 	if !errors.Is(err, learn.ErrNothingToLearn) {
 		t.Errorf("err %v, want learn.ErrNothingToLearn", err)
@@ -133,7 +117,7 @@ func TestPickerEmptyStore(t *testing.T) {
 }
 
 func TestPickerMissedReason(t *testing.T) {
-	a := openApp(t, false)
+	a := coretest.Open(t)
 	ctx := context.Background()
 	if err := a.Store.SaveProfile(ctx, store.Profile{Goals: []string{"team-lead"}}); err != nil {
 		t.Fatal(err)

@@ -3,13 +3,10 @@ package terminal
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/tidbit-learn/tidbit/app/core/coretest"
-	"github.com/tidbit-learn/tidbit/app/store"
 )
 
 // TestSessionReportsAIQuestion: an AI-written question is marked and r
@@ -25,17 +22,7 @@ func TestSessionReportsAIQuestion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	q := store.AIQuiz{LessonID: l.ID, LessonHash: l.ContentHash}
-	for i := range 2 {
-		q.Questions = append(q.Questions, store.AIQuestion{ID: fmt.Sprintf("%s/ai-%d", l.ID, i), Type: "single",
-			Prompt: fmt.Sprintf("Generated question %d?", i), Verified: true,
-			Options: []store.Option{{Text: "Yes", Correct: true, Why: "Right."}, {Text: "No", Why: "Wrong."}},
-			Provenance: store.AIProvenance{Model: "tiny", ModelDigest: "d", PromptVersion: "quiz-v1",
-				GeneratedAt: time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)}})
-	}
-	if _, err := a.Store.SaveAIQuiz(ctx, q); err != nil {
-		t.Fatal(err)
-	}
+	coretest.AddAIQuestions(t, a.Store, l, 2)
 	lines := answersFor(l, true)
 	// AI question 0: reported; AI question 1: answered.
 	in := "\n" + strings.Join(lines, "\n") + "\nr\n1\n\n"

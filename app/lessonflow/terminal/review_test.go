@@ -182,7 +182,7 @@ func TestReviewReportsAIQuestion(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			a := coretest.Open(t)
 			l := lessonWithQuestions(t, a, 1)
-			addAIQuestions(t, a, l, 1)
+			coretest.AddAIQuestions(t, a.Store, l, 1)
 			l, _ = a.Store.Lesson(ctx, l.ID)
 			l.Questions = learn.QuizQuestions(l, len(l.Questions)+learn.MaxAIPerQuiz)
 			review := reviewSetup(t, a, l)
@@ -264,21 +264,4 @@ func lessonWithQuestions(t *testing.T, a *core.App, n int) store.Lesson {
 	}
 	t.Fatalf("no starter lesson with %d questions", n)
 	return store.Lesson{}
-}
-
-// addAIQuestions stores n verified AI-written single-choice questions for l
-// (option 1 is right).
-func addAIQuestions(t *testing.T, a *core.App, l store.Lesson, n int) {
-	t.Helper()
-	q := store.AIQuiz{LessonID: l.ID, LessonHash: l.ContentHash}
-	for i := range n {
-		q.Questions = append(q.Questions, store.AIQuestion{ID: fmt.Sprintf("%s/ai-%d", l.ID, i), Type: "single",
-			Prompt: fmt.Sprintf("Generated question %d?", i), Verified: true,
-			Options: []store.Option{{Text: "Yes", Correct: true, Why: "Right."}, {Text: "No", Why: "Wrong."}},
-			Provenance: store.AIProvenance{Model: "tiny", ModelDigest: "d", PromptVersion: "quiz-v1",
-				GeneratedAt: time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)}})
-	}
-	if _, err := a.Store.SaveAIQuiz(context.Background(), q); err != nil {
-		t.Fatal(err)
-	}
 }
