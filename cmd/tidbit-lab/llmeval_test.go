@@ -2,20 +2,16 @@ package main
 
 import (
 	"bytes"
-	"net"
 	"strings"
 	"testing"
+
+	"github.com/tidbit-learn/tidbit/llm/ollamatest"
 )
 
 // TestLLMEvalWithoutServer: with no model server the command says what to
 // do and fails, rather than hanging or printing an empty table.
 func TestLLMEvalWithoutServer(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := ollamatest.DownURL(t).Host
 	var out, errb bytes.Buffer
 	code := run([]string{"llm-eval", "--model", "tiny", "--host", addr, "--n", "1"}, &out, &errb)
 	if code != 1 || !strings.Contains(out.String()+errb.String(), "ollama serve") {
