@@ -19,22 +19,23 @@ const NoTrayText = "Tidbit is running, but this desktop shows no tray icons, so 
 
 // openNoTray shows the "no tray host" notice (the resident asks for it
 // once). OK or Esc closes it.
-func openNoTray(_ context.Context, fa fyne.App, p *Process, _ Config) error {
-	w := fa.NewWindow("Tidbit — no tray icon on this desktop")
-	text := widget.NewLabel(NoTrayText)
-	text.Wrapping = fyne.TextWrapWord
-	ok := widget.NewButton("OK", func() { w.Close() })
-	ok.Importance = widget.HighImportance
-	w.SetContent(container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), ok), nil, nil, text))
-	w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
-		if ev.Name == fyne.KeyEscape || ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
-			w.Close()
-		}
-	})
-	p.Linger.Opened()
-	w.SetOnClosed(p.Linger.Closed)
-	w.Resize(fyne.NewSize(460, 300))
-	w.Show()
-	w.Canvas().Focus(ok)
-	return nil
+func openNoTray(_ context.Context, p *Process, _ Config) (func(fa fyne.App), error) {
+	return func(fa fyne.App) {
+		w := fa.NewWindow("Tidbit — no tray icon on this desktop")
+		text := widget.NewLabel(NoTrayText)
+		text.Wrapping = fyne.TextWrapWord
+		ok := widget.NewButton("OK", func() { w.Close() })
+		ok.Importance = widget.HighImportance
+		w.SetContent(container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), ok), nil, nil, text))
+		w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+			if ev.Name == fyne.KeyEscape || ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+				w.Close()
+			}
+		})
+		p.Linger.Opened()
+		w.SetOnClosed(p.Linger.Closed)
+		w.Resize(fyne.NewSize(460, 300))
+		w.Show()
+		w.Canvas().Focus(ok)
+	}, nil
 }

@@ -14,11 +14,11 @@ import (
 // goes through the process's writer, off the UI thread; it re-reads the
 // stored profile first, so fields the window does not show (the name)
 // and changes made meanwhile by the CLI outside the form are kept.
-func openProfile(ctx context.Context, fa fyne.App, p *Process, _ Config) error {
+func openProfile(ctx context.Context, p *Process, _ Config) (func(fa fyne.App), error) {
 	a := p.App
 	prof, err := a.Store.Profile(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	opts := wins.ProfileOptions{Taxonomy: a.Taxonomy}
 	if m, err := storepick.KTMastery(ctx, a.Store); err == nil {
@@ -32,10 +32,11 @@ func openProfile(ctx context.Context, fa fyne.App, p *Process, _ Config) error {
 		}, nil)
 	}
 	opts.OnClosed = p.Linger.Closed
-	p.Linger.Opened()
 	form := view.NewProfileForm(prof, a.Taxonomy).WithAI(storepick.LoadAITargets(ctx, a.Store, prof))
-	wins.ShowProfile(fa, form, opts)
-	return nil
+	return func(fa fyne.App) {
+		p.Linger.Opened()
+		wins.ShowProfile(fa, form, opts)
+	}, nil
 }
 
 func saveProfile(ctx context.Context, p *Process, f view.ProfileForm) error {

@@ -16,14 +16,15 @@ import (
 // openProgress shows the Progress window: streak calendar, today's and
 // this week's goals (app/settings), minutes per week against the
 // profile's, and mastery per skill from the knowledge-tracing model.
-func openProgress(ctx context.Context, fa fyne.App, p *Process, _ Config) error {
+func openProgress(ctx context.Context, p *Process, _ Config) (func(fa fyne.App), error) {
 	v, err := progressView(ctx, p, time.Local)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	p.Linger.Opened()
-	wins.ShowProgress(fa, v, p.Linger.Closed)
-	return nil
+	return func(fa fyne.App) {
+		p.Linger.Opened()
+		wins.ShowProgress(fa, v, p.Linger.Closed)
+	}, nil
 }
 
 // progressView reads what the window shows. The mastery model, settings

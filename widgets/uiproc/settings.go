@@ -17,25 +17,26 @@ import (
 // openSettings shows the Settings window on the stored settings. Saving
 // writes them to the store (the tray process reads them from there),
 // brings start at login in line and applies the theme to this process.
-func openSettings(ctx context.Context, fa fyne.App, p *Process, _ Config) error {
+func openSettings(ctx context.Context, p *Process, _ Config) (func(fa fyne.App), error) {
 	s, err := settings.Load(ctx, p.App.Store)
 	if err != nil {
-		return fmt.Errorf("reading settings: %w", err)
+		return nil, fmt.Errorf("reading settings: %w", err)
 	}
 	home, _ := p.deps.Env.HomeDir()
-	p.Linger.Opened()
-	settingswin.Show(fa, s, settingswin.Deps{
-		Home:  home,
-		Save:  func(ctx context.Context, s settings.Settings) error { return settings.Save(ctx, p.App.Store, s) },
-		Check: p.checkCalendar,
-		CheckModel: func(ctx context.Context, s settings.Settings) settings.ModelCheck {
-			return s.CheckModel(ctx, p.deps.Env.Getenv)
-		},
-		Autostart: p.applyAutostart,
-		Theme:     func(name string) { applyTheme(fa, name) },
-		OnClosed:  p.Linger.Closed,
-	})
-	return nil
+	return func(fa fyne.App) {
+		p.Linger.Opened()
+		settingswin.Show(fa, s, settingswin.Deps{
+			Home:  home,
+			Save:  func(ctx context.Context, s settings.Settings) error { return settings.Save(ctx, p.App.Store, s) },
+			Check: p.checkCalendar,
+			CheckModel: func(ctx context.Context, s settings.Settings) settings.ModelCheck {
+				return s.CheckModel(ctx, p.deps.Env.Getenv)
+			},
+			Autostart: p.applyAutostart,
+			Theme:     func(name string) { applyTheme(fa, name) },
+			OnClosed:  p.Linger.Closed,
+		})
+	}, nil
 }
 
 // checkCalendar is the Check buttons' calendar read: the same cache folder

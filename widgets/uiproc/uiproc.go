@@ -181,8 +181,11 @@ type Process struct {
 	paths   paths.Paths
 	fa      fyne.App
 	server  *instance.Server
-	stop    chan struct{} // closed when Close starts: open requests give up
+	stop    chan struct{} // closed once the process is ending: open requests give up
+	stopMu  sync.RWMutex  // held to read stop and queue UI work as one step
+	stopped sync.Once
 	reports sync.WaitGroup
+	opening sync.WaitGroup // warm opens still reading their data
 
 	mu      sync.Mutex
 	lessons []*lesson // open or finished lesson windows, until Close
@@ -228,7 +231,9 @@ func Start(ctx context.Context, fa fyne.App, cfg Config, d Deps, quit func()) (*
 	}
 	pr := &Process{App: a, release: release, deps: d, paths: p, fa: fa, stop: make(chan struct{})}
 	pr.Writer = lessonwin.NewWriter(context.WithoutCancel(ctx))
-	pr.Linger = lessonwin.NewLinger(cfg.Linger, quit)
+	// The loop ends only after stop is closed: no open request queues UI
+	// work for a loop that has gone.
+	pr.Linger = lessonwin.NewLinger(cfg.Linger, func() { pr.beginStop(); quit() })
 	// A closed window may have changed today's count, the profile or the
 	// settings: the resident re-reads them now rather than at its next
 	// quarter-hour refresh.
@@ -262,10 +267,12 @@ func (p *Process) handle(line string) error {
 		first, _, _ := strings.Cut(err.Error(), "\n") // not the whole usage text
 		return errors.New(first)
 	}
-	// Answer at once, open on the UI thread afterwards: creating a window
-	// can take seconds on a loaded machine, and the asker (the resident,
-	// or a second start) must not wait for the first frame. What can be
-	// refused is checked first: an unknown lesson, a process ending.
+	// Answer at once: reading the window's data and creating it can take
+	// seconds on a loaded machine, and the asker (the resident, or a
+	// second start) must not wait for the first frame. What can be refused
+	// is checked first: an unknown lesson, a process ending. The data is
+	// read here, off the UI thread, so the windows already open stay
+	// responsive; only building the window runs on it.
 	if cfg.LessonID != "" {
 		if _, err := p.App.Store.Lesson(context.Background(), cfg.LessonID); err != nil {
 			return fmt.Errorf("lesson %s: %w", cfg.LessonID, err)
@@ -276,12 +283,56 @@ func (p *Process) handle(line string) error {
 		return errors.New("the window process is ending")
 	default:
 	}
-	p.do(func() {
-		if err := p.Open(context.Background(), p.fa, cfg); err != nil {
+	p.opening.Add(1)
+	go func() {
+		defer p.opening.Done()
+		show, err := p.prepare(context.Background(), cfg)
+		if err != nil {
 			fmt.Fprintf(p.stderr(), "tidbit-ui: opening the %s window: %v\n", cfg.Command, err)
+			return
 		}
-	})
+		if !p.doUnlessStopping(func() { show(p.fa) }) {
+			p.dropPrepared(cfg)
+		}
+	}()
 	return nil
+}
+
+// beginStop marks the process as ending (once): open requests are refused
+// from now on, and none queues UI work any more.
+func (p *Process) beginStop() {
+	p.stopped.Do(func() {
+		p.stopMu.Lock()
+		close(p.stop)
+		p.stopMu.Unlock()
+	})
+}
+
+// doUnlessStopping queues f for the UI thread unless the process is
+// ending; it reports whether f was queued. Checking and queueing happen
+// under stopMu, so nothing is queued after beginStop returned (Fyne's
+// queue is closed with its loop).
+func (p *Process) doUnlessStopping(f func()) bool {
+	p.stopMu.RLock()
+	defer p.stopMu.RUnlock()
+	select {
+	case <-p.stop:
+		return false
+	default:
+	}
+	p.do(f)
+	return true
+}
+
+// dropPrepared handles a window prepared while the process began to end
+// (a request that came in the last moment of the linger time): a moment's
+// pop-up is reported held, so the resident offers it again. A lesson's
+// attempt was started and stays without a result, as after a crash
+// (progress counts finished attempts only).
+func (p *Process) dropPrepared(cfg Config) {
+	if cfg.Moment != "" {
+		p.report(cfg.Moment, ipc.Held)
+	}
 }
 
 // Close stops answering requests, waits for queued writes and outcome
@@ -289,11 +340,12 @@ func (p *Process) handle(line string) error {
 // loop has returned.
 func (p *Process) Close() {
 	if p.stop != nil {
-		close(p.stop)
+		p.beginStop()
 	}
 	if p.server != nil {
 		_ = p.server.Close()
 	}
+	p.opening.Wait()
 	if p.Writer != nil {
 		p.Writer.Close()
 	}
@@ -474,6 +526,7 @@ func Main(args []string, d Deps, newApp func() fyne.App) int {
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		if _, ok := <-sig; ok {
+			pr.beginStop()
 			fyne.Do(fa.Quit)
 		}
 	}()

@@ -294,11 +294,21 @@ func TestWarmProcess(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("second start exited %d", code)
 	}
-	var second *lessonwin.Window
-	onUI(func() { second = pr.Window })
-	if second == first {
-		t.Fatal("no second window in the warm process")
+	// The warm process reads the window's data off the UI goroutine, then
+	// shows it on it: the new window comes a moment after the answer.
+	newWindow := func(prev *lessonwin.Window) *lessonwin.Window {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			var w *lessonwin.Window
+			onUI(func() { w = pr.Window })
+			if w != prev {
+				return w
+			}
+		}
+		t.Fatal("no new window in the warm process")
+		return nil
 	}
+	second := newWindow(first)
 	expect(t, got, "moment m2 held") // untouched for PopupHide
 
 	if reached, err := HandOver(context.Background(), dir, []string{"lesson", "--lesson", "no-such-lesson"}); !reached || err == nil || !strings.Contains(err.Error(), "no-such-lesson") {
@@ -315,8 +325,8 @@ func TestWarmProcess(t *testing.T) {
 	if reached, err := HandOver(context.Background(), dir, []string{"lesson", "--popup", "--moment", "m3"}); !reached || err != nil {
 		t.Fatalf("third window: %v, %v", reached, err)
 	}
-	onUI(func() {}) // the UI goroutine's work happens before Close
-	pr.Close()      // with m3 still up
+	newWindow(second) // shown (as Fyne's loop runs what is queued before it ends)
+	pr.Close()        // with m3 still up
 	closed = true
 	expect(t, got, "moment m3 held")
 	if _, err := os.Stat(ipc.UISocket(dir)); !errors.Is(err, os.ErrNotExist) {
@@ -325,6 +335,72 @@ func TestWarmProcess(t *testing.T) {
 	if reached, _ := HandOver(context.Background(), dir, []string{"lesson"}); reached {
 		t.Fatal("a closed process answered")
 	}
+}
+
+// TestWarmOpenReadsOffTheUIThread: a warm process reads a window's data
+// (for a lesson: the pick, and the attempt it starts) while the UI
+// goroutine is busy, and only builds the window on it once it is free:
+// the windows already open never wait for the store.
+func TestWarmOpenReadsOffTheUIThread(t *testing.T) {
+	fa := test.NewTempApp(t)
+	dir := t.TempDir()
+	ui := make(chan func(), 8)
+	go func() {
+		for f := range ui {
+			f()
+		}
+	}()
+	d := deps(dir)
+	d.PopupHide = time.Hour
+	d.Do = func(f func()) { ui <- f }
+	pr, err := Start(context.Background(), fa, Config{Command: "library", Linger: time.Minute}, d, func() {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	attempts := func() int {
+		b, err := pr.App.Store.Export(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(b.Tables["attempts"])
+	}
+	before := attempts()
+	release := make(chan struct{})
+	ui <- func() { <-release } // the UI goroutine is busy
+	if reached, err := HandOver(context.Background(), dir, []string{"lesson"}); !reached || err != nil {
+		t.Fatalf("open: %v %v", reached, err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for attempts() == before {
+		if time.Now().After(deadline) {
+			close(release)
+			t.Fatal("the lesson's attempt was not started while the UI goroutine was busy")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	shown := make(chan *lessonwin.Window, 1)
+	close(release)
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		done := make(chan struct{})
+		ui <- func() {
+			if pr.Window != nil {
+				shown <- pr.Window
+			}
+			close(done)
+		}
+		<-done
+		if len(shown) > 0 || time.Now().After(deadline) {
+			break
+		}
+	}
+	if len(shown) == 0 {
+		t.Fatal("the lesson window was not shown once the UI goroutine was free")
+	}
+	done := make(chan struct{})
+	ui <- func() { close(done) }
+	<-done
+	pr.Close()
+	close(ui)
 }
 
 // TestBusyWithoutAnswer: a process that holds the lock but does not

@@ -16,10 +16,14 @@ import (
 	"github.com/tidbit-learn/tidbit/widgets/lessonwin"
 )
 
-// An opener shows one kind of window in a started process. It must count
-// the window with p.Linger.Opened and pass p.Linger.Closed as the window's
-// close callback, so the process lingers and exits after the last one.
-type opener func(ctx context.Context, fa fyne.App, p *Process, cfg Config) error
+// An opener prepares one kind of window in a started process: it reads
+// what the window shows (the store, the settings) on whatever goroutine
+// calls it, and returns show, which builds and shows the window on the UI
+// thread. show must count the window with p.Linger.Opened and pass
+// p.Linger.Closed as the window's close callback, so the process lingers
+// and exits after the last one. A warm process prepares off the UI thread
+// (the windows already open stay responsive) and only shows on it.
+type opener func(ctx context.Context, p *Process, cfg Config) (show func(fa fyne.App), err error)
 
 // windows are the windows tidbit-ui can show, by command name. Each window
 // kind adds itself here (one line), in its own file where it is long.
@@ -47,13 +51,24 @@ func isWindow(name string) bool {
 }
 
 // Open shows the window cfg asks for in this process (the first window at
-// start, and further ones when a warm process is asked for more).
+// start, a lesson started from the Library), reading its data and showing
+// it on the calling goroutine, which must be the UI thread.
 func (p *Process) Open(ctx context.Context, fa fyne.App, cfg Config) error {
+	show, err := p.prepare(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	show(fa)
+	return nil
+}
+
+// prepare reads what cfg's window shows; show builds it on the UI thread.
+func (p *Process) prepare(ctx context.Context, cfg Config) (show func(fa fyne.App), err error) {
 	open, ok := windows[cfg.Command]
 	if !ok {
-		return fmt.Errorf("the %s window is not available in this version", cfg.Command)
+		return nil, fmt.Errorf("the %s window is not available in this version", cfg.Command)
 	}
-	return open(ctx, fa, p, cfg)
+	return open(ctx, p, cfg)
 }
 
 func (p *Process) now() time.Time {
@@ -71,11 +86,11 @@ func (p *Process) now() time.Time {
 // focus-safe pop-up; with cfg.Moment its outcome goes to the tray. Each
 // call opens another window (a finished lesson window closes itself, or
 // hides when it is the process's last).
-func openLesson(ctx context.Context, fa fyne.App, p *Process, cfg Config) error {
+func openLesson(ctx context.Context, p *Process, cfg Config) (func(fa fyne.App), error) {
 	a := p.App
 	cards, err := storepick.CardsFor(ctx, a.Store)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var assigned []learner.Assignment
 	if m, err := storepick.KTMastery(ctx, a.Store); err == nil {
@@ -88,7 +103,7 @@ func openLesson(ctx context.Context, fa fyne.App, p *Process, cfg Config) error 
 	}
 	run, err := flow.Start(ctx, cfg.LessonID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if cfg.Why != "" {
 		run.Why = cfg.Why // the resident's reason for offering it now
@@ -102,18 +117,19 @@ func openLesson(ctx context.Context, fa fyne.App, p *Process, cfg Config) error 
 		opts.OnOutcome = func(o ipc.Outcome) { p.report(moment, o) }
 	}
 	p.personalise(ctx, run, &opts)
-	p.Linger.Opened()
-	win := lessonwin.Show(fa, run.Item, run, opts)
-	p.mu.Lock()
-	old := p.lessons
-	p.lessons = []*lesson{}
-	for _, l := range old {
-		if !l.win.Finished() {
-			p.lessons = append(p.lessons, l)
+	return func(fa fyne.App) {
+		p.Linger.Opened()
+		win := lessonwin.Show(fa, run.Item, run, opts)
+		p.mu.Lock()
+		old := p.lessons
+		p.lessons = []*lesson{}
+		for _, l := range old {
+			if !l.win.Finished() {
+				p.lessons = append(p.lessons, l)
+			}
 		}
-	}
-	p.lessons = append(p.lessons, &lesson{win: win, run: run, moment: cfg.Moment})
-	p.Window, p.Run = win, run
-	p.mu.Unlock()
-	return nil
+		p.lessons = append(p.lessons, &lesson{win: win, run: run, moment: cfg.Moment})
+		p.Window, p.Run = win, run
+		p.mu.Unlock()
+	}, nil
 }
