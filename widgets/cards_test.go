@@ -2,7 +2,7 @@ package widgets
 
 import (
 	"fmt"
-	"os"
+	"github.com/tidbit-learn/tidbit/widgets/internal/fynetest"
 	"reflect"
 	"testing"
 
@@ -12,22 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// TestMain points the XDG folders at a temporary one: Fyne writes
-// preferences and caches even under test.
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "tidbit-widgets-")
-	if err != nil {
-		panic(err)
-	}
-	os.Setenv("LANG", "en_US.UTF-8") // C makes Fyne log a harmless locale error
-	os.Setenv("LC_ALL", "en_US.UTF-8")
-	for _, k := range []string{"XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"} {
-		os.Setenv(k, dir)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { fynetest.Main(m) }
 
 var (
 	lesson = Lesson{Title: "Two-minute rule", Minutes: 3, Meta: "Time management · lesson",

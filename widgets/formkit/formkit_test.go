@@ -1,7 +1,7 @@
 package formkit
 
 import (
-	"os"
+	"github.com/tidbit-learn/tidbit/widgets/internal/fynetest"
 	"sync/atomic"
 	"testing"
 
@@ -11,19 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 )
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "tidbit-formkit-")
-	if err != nil {
-		panic(err)
-	}
-	os.Setenv("LANG", "en_US.UTF-8")
-	for _, k := range []string{"XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"} {
-		os.Setenv(k, dir)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { fynetest.Main(m) }
 
 // TestKeysFromEveryWidget: Escape reaches the window from whatever has
 // focus (plain Fyne widgets swallow it), Ctrl+S saves, Enter submits

@@ -3,7 +3,7 @@ package onboarding
 import (
 	"context"
 	"fmt"
-	"os"
+	"github.com/tidbit-learn/tidbit/widgets/internal/fynetest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,20 +18,7 @@ import (
 	"github.com/tidbit-learn/tidbit/widgets/formkit"
 )
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "tidbit-onboarding-")
-	if err != nil {
-		panic(err)
-	}
-	os.Setenv("LANG", "en_US.UTF-8")
-	os.Setenv("LC_ALL", "en_US.UTF-8")
-	for _, k := range []string{"XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"} {
-		os.Setenv(k, dir)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { fynetest.Main(m) }
 
 type harness struct {
 	w        *Window

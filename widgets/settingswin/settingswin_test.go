@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
+	"github.com/tidbit-learn/tidbit/widgets/internal/fynetest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,20 +20,7 @@ import (
 	"github.com/tidbit-learn/tidbit/widgets/formkit"
 )
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "tidbit-settingswin-")
-	if err != nil {
-		panic(err)
-	}
-	os.Setenv("LANG", "en_US.UTF-8")
-	os.Setenv("LC_ALL", "en_US.UTF-8")
-	for _, k := range []string{"XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"} {
-		os.Setenv(k, dir)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { fynetest.Main(m) }
 
 // harness is a window on a real store, with what it did recorded.
 type harness struct {

@@ -3,6 +3,7 @@ package uiproc
 import (
 	"context"
 	"errors"
+	"github.com/tidbit-learn/tidbit/widgets/internal/fynetest"
 	"io"
 	"net"
 	"os"
@@ -21,20 +22,7 @@ import (
 	"github.com/tidbit-learn/tidbit/widgets/lessonwin"
 )
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "tidbit-uiproc-")
-	if err != nil {
-		panic(err)
-	}
-	os.Setenv("LANG", "en_US.UTF-8") // C makes Fyne log a harmless locale error
-	os.Setenv("LC_ALL", "en_US.UTF-8")
-	for _, k := range []string{"XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"} {
-		os.Setenv(k, dir)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { fynetest.Main(m) }
 
 func TestParseArgs(t *testing.T) {
 	cases := []struct {

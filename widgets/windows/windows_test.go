@@ -2,7 +2,7 @@ package windows
 
 import (
 	"errors"
-	"os"
+	"github.com/tidbit-learn/tidbit/widgets/internal/fynetest"
 	"slices"
 	"strings"
 	"testing"
@@ -19,22 +19,7 @@ import (
 	"github.com/tidbit-learn/tidbit/widgets/windows/view"
 )
 
-// TestMain points the XDG folders at a temporary one: Fyne writes
-// preferences and caches even under test.
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "tidbit-windows-")
-	if err != nil {
-		panic(err)
-	}
-	os.Setenv("LANG", "en_US.UTF-8") // C makes Fyne log a harmless locale error
-	os.Setenv("LC_ALL", "en_US.UTF-8")
-	for _, k := range []string{"XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"} {
-		os.Setenv(k, dir)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { fynetest.Main(m) }
 
 var now = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 
