@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"image"
@@ -282,6 +283,36 @@ func (d *xdesk) painted(win xproto.Window) bool {
 	return false
 }
 
+// image is win's pixels now (nil when they cannot be read).
+func (d *xdesk) image(win xproto.Window) []byte {
+	g, err := xproto.GetGeometry(d.Conn(), xproto.Drawable(win)).Reply()
+	if err != nil {
+		return nil
+	}
+	r, err := xproto.GetImage(d.Conn(), xproto.ImageFormatZPixmap, xproto.Drawable(win), 0, 0, g.Width, g.Height, 0xffffffff).Reply()
+	if err != nil {
+		return nil
+	}
+	return r.Data
+}
+
+// settled waits until win's pixels have not changed for 300 ms (a card
+// is drawn in more than one frame: the lesson's text comes after its
+// head) and returns them.
+func (d *xdesk) settled(t *testing.T, win xproto.Window, logs func() string) []byte {
+	t.Helper()
+	last, since := d.image(win), time.Now()
+	for deadline := time.Now().Add(15 * time.Second); time.Since(since) < 300*time.Millisecond; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("window %#x kept changing for 15 s\n%s", win, logs())
+		}
+		if img := d.image(win); !bytes.Equal(img, last) {
+			last, since = img, time.Now()
+		}
+	}
+	return last
+}
+
 // inCorner reports where win's frame is and whether it sits Margin
 // pixels inside wa's bottom-right corner.
 func (d *xdesk) inCorner(win xproto.Window, wa popup.Rect) (popup.Rect, popup.Extents, bool) {
@@ -420,6 +451,7 @@ func popupUnder(t *testing.T, bin, wm string, full bool) {
 		t.Fatalf("pop-up _NET_WM_PID %v, want %d", pid, ui.Process.Pid)
 	}
 	waitFor(t, 30*time.Second, "the pop-up's first frame", func() bool { return d.painted(pop) }, s.Logs)
+	d.settled(t, pop, s.Logs)
 	shot("popup-lesson.png")
 
 	// (b) a click, the quiz, Esc
@@ -428,10 +460,16 @@ func popupUnder(t *testing.T, bin, wm string, full bool) {
 		t.Fatalf("clicking the pop-up: %v %s", err, out)
 	}
 	waitFor(t, 5*time.Second, "the pop-up to take the focus on a click", func() bool { return d.focus() == pop }, s.Logs)
+	lessonImg := d.settled(t, pop, s.Logs)
 	if out, err := s.xdotool("key", "--window", strconv.Itoa(int(pop)), "Return"); err != nil { // the lesson is read: the quiz
 		t.Fatalf("xdotool: %v %s", err, out)
 	}
-	time.Sleep(500 * time.Millisecond)
+	// The quiz replaces the lesson on screen (not only in the widget tree).
+	waitFor(t, 10*time.Second, "the quiz drawn in the pop-up", func() bool {
+		img := d.image(pop)
+		return img != nil && !bytes.Equal(img, lessonImg)
+	}, s.Logs)
+	d.settled(t, pop, s.Logs)
 	// The quiz stays in the corner, as wide as the lesson was: long options
 	// wrap rather than widen the pop-up (a taller quiz may grow down).
 	lessonW := g.W
