@@ -62,7 +62,6 @@ import (
 	"os"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -154,72 +153,72 @@ func Parse(name string, data []byte, loc *time.Location) (*File, error) {
 		loc = time.Local
 	}
 	e := &content.Error{Source: name}
-	p := parser{file: name, e: e}
+	p := parser{content.Fields{File: name, Err: e}}
 	f := &File{Source: name}
 	if len(data) > MaxFileBytes {
-		p.add(0, fmt.Sprintf("larger than %d bytes; an assignment file is a short list", MaxFileBytes))
+		p.Add(0, fmt.Sprintf("larger than %d bytes; an assignment file is a short list", MaxFileBytes))
 		return nil, e
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		line, msg := content.YAMLErrorLine(err)
-		p.add(line, msg)
+		p.Add(line, msg)
 		return nil, e
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
-		p.add(1, "empty file; an assignment starts with `assignment:`")
+		p.Add(1, "empty file; an assignment starts with `assignment:`")
 		return nil, e
 	}
 	root := doc.Content[0]
-	top := p.mapping(root, "the file", topKeys)
+	top := p.Mapping(root, "the file", topKeys)
 	if top == nil {
 		return nil, e
 	}
 	asg, ok := top["assignment"]
 	if !ok {
-		p.add(root.Line, "missing `assignment:` at the top")
+		p.Add(root.Line, "missing `assignment:` at the top")
 		return nil, e
 	}
-	f.lines.top = asg.key.Line
-	m := p.mapping(asg.val, "assignment", asgKeys)
+	f.lines.top = asg.Key.Line
+	m := p.Mapping(asg.Val, "assignment", asgKeys)
 	if m == nil {
 		return nil, e
 	}
-	if v, line, ok := p.str(m, "id", false); ok {
+	if v, line, ok := p.Str(m, "id", false); ok {
 		f.lines.id = line
 		if !assets.IDPattern.MatchString(v) {
-			p.add(line, fmt.Sprintf("id %q: use 2-64 lowercase letters, digits and '-'", v))
+			p.Add(line, fmt.Sprintf("id %q: use 2-64 lowercase letters, digits and '-'", v))
 		}
 		f.ID = v
 	}
-	if v, line, ok := p.str(m, "from", true); ok {
+	if v, line, ok := p.Str(m, "from", true); ok {
 		f.From = p.limit(line, "from", v, maxFromRunes)
 	} else if _, there := m["from"]; !there {
-		p.add(asg.key.Line, "assignment: missing required field \"from\" (who assigned it)")
+		p.Add(asg.Key.Line, "assignment: missing required field \"from\" (who assigned it)")
 	}
-	if v, line, ok := p.str(m, "title", false); ok {
+	if v, line, ok := p.Str(m, "title", false); ok {
 		f.Title = p.limit(line, "title", v, maxTitleRunes)
 	}
-	if v, line, ok := p.str(m, "note", false); ok {
+	if v, line, ok := p.Str(m, "note", false); ok {
 		f.Note = p.limit(line, "note", v, maxNoteRunes)
 	}
-	if v, line, ok := p.str(m, "due", true); ok {
+	if v, line, ok := p.Str(m, "due", true); ok {
 		f.lines.due = line
 		due, dateOnly, err := parseDue(v, loc)
 		if err != nil {
-			p.add(line, err.Error())
+			p.Add(line, err.Error())
 		}
 		f.Due, f.DateOnly = due, dateOnly
 	} else if _, there := m["due"]; !there {
-		p.add(asg.key.Line, "assignment: missing required field \"due\" (a date like 2026-12-05)")
+		p.Add(asg.Key.Line, "assignment: missing required field \"due\" (a date like 2026-12-05)")
 	}
 	if en, ok := m["lessons"]; ok {
-		if en.val.Kind != yaml.SequenceNode {
-			p.add(en.val.Line, "\"lessons\" must be a list of lesson ids, like [a, b]")
+		if en.Val.Kind != yaml.SequenceNode {
+			p.Add(en.Val.Line, "\"lessons\" must be a list of lesson ids, like [a, b]")
 		}
-		for _, c := range en.val.Content {
+		for _, c := range en.Val.Content {
 			if c.Kind != yaml.ScalarNode || strings.TrimSpace(c.Value) == "" {
-				p.add(c.Line, "\"lessons\": every item must be a lesson id")
+				p.Add(c.Line, "\"lessons\": every item must be a lesson id")
 				continue
 			}
 			f.Items = append(f.Items, store.AssignmentItem{LessonID: strings.TrimSpace(c.Value)})
@@ -227,10 +226,10 @@ func Parse(name string, data []byte, loc *time.Location) (*File, error) {
 		}
 	}
 	if en, ok := m["skills"]; ok {
-		if en.val.Kind != yaml.SequenceNode {
-			p.add(en.val.Line, "\"skills\" must be a list of skill ids or {skill, lessons, level} entries")
+		if en.Val.Kind != yaml.SequenceNode {
+			p.Add(en.Val.Line, "\"skills\" must be a list of skill ids or {skill, lessons, level} entries")
 		}
-		for _, c := range en.val.Content {
+		for _, c := range en.Val.Content {
 			it, ok := p.skillItem(c)
 			if ok {
 				f.Items = append(f.Items, it)
@@ -239,10 +238,10 @@ func Parse(name string, data []byte, loc *time.Location) (*File, error) {
 		}
 	}
 	if len(f.Items) == 0 && len(e.Problems) == 0 {
-		p.add(asg.key.Line, "assignment: nothing assigned; list \"lessons\" or \"skills\"")
+		p.Add(asg.Key.Line, "assignment: nothing assigned; list \"lessons\" or \"skills\"")
 	}
 	if len(f.Items) > MaxItems {
-		p.add(asg.key.Line, fmt.Sprintf("assignment: %d lessons and skills; at most %d", len(f.Items), MaxItems))
+		p.Add(asg.Key.Line, fmt.Sprintf("assignment: %d lessons and skills; at most %d", len(f.Items), MaxItems))
 	}
 	seen := map[string]int{}
 	for i, it := range f.Items {
@@ -251,7 +250,7 @@ func Parse(name string, data []byte, loc *time.Location) (*File, error) {
 			key, what = "skill "+it.SkillID, "skill"
 		}
 		if prev, dup := seen[key]; dup {
-			p.add(f.lines.items[i], fmt.Sprintf("%s %q is listed twice (also line %d)", what, strings.TrimPrefix(key, what+" "), prev))
+			p.Add(f.lines.items[i], fmt.Sprintf("%s %q is listed twice (also line %d)", what, strings.TrimPrefix(key, what+" "), prev))
 			continue
 		}
 		seen[key] = f.lines.items[i]
@@ -267,31 +266,31 @@ func (p parser) skillItem(c *yaml.Node) (store.AssignmentItem, bool) {
 	switch c.Kind {
 	case yaml.ScalarNode:
 		if strings.TrimSpace(c.Value) == "" {
-			p.add(c.Line, "\"skills\": an empty skill id")
+			p.Add(c.Line, "\"skills\": an empty skill id")
 			return it, false
 		}
 		it.SkillID = strings.TrimSpace(c.Value)
 		return it, true
 	case yaml.MappingNode:
-		m := p.mapping(c, "a skill entry", skillKeys)
+		m := p.Mapping(c, "a skill entry", skillKeys)
 		if m == nil {
 			return it, false
 		}
-		n := len(p.e.Problems)
-		if v, _, ok := p.str(m, "skill", true); ok {
+		n := len(p.Err.Problems)
+		if v, _, ok := p.Str(m, "skill", true); ok {
 			it.SkillID = v
 		} else if _, there := m["skill"]; !there {
-			p.add(c.Line, "a skill entry: missing required field \"skill\"")
+			p.Add(c.Line, "a skill entry: missing required field \"skill\"")
 		}
-		if v, ok := p.integer(m, "lessons", 1, 50); ok {
+		if v, _, ok := p.Integer(m, "lessons", 1, 50); ok {
 			it.Lessons = v
 		}
-		if v, ok := p.integer(m, "level", 1, 5); ok {
+		if v, _, ok := p.Integer(m, "level", 1, 5); ok {
 			it.Level = v
 		}
-		return it, len(p.e.Problems) == n
+		return it, len(p.Err.Problems) == n
 	}
-	p.add(c.Line, "\"skills\": every item must be a skill id or a {skill, lessons, level} entry")
+	p.Add(c.Line, "\"skills\": every item must be a skill id or a {skill, lessons, level} entry")
 	return it, false
 }
 
@@ -400,87 +399,16 @@ func (f *File) contentID() string {
 	return "asg-" + hex.EncodeToString(h.Sum(nil))[:16]
 }
 
-// parser reads typed values from yaml.Node mappings, recording a problem
-// with its line for anything missing, mistyped or unknown.
+// parser reads an assignment file's mappings (content.Fields: each
+// problem with its file and line) and adds what only assignments check.
 type parser struct {
-	file string
-	e    *content.Error
-}
-
-func (p parser) add(line int, msg string) {
-	p.e.Problems = append(p.e.Problems, content.Problem{File: p.file, Line: line, Msg: msg})
-}
-
-type entry struct{ key, val *yaml.Node }
-
-func (p parser) mapping(n *yaml.Node, what string, allowed []string) map[string]entry {
-	if n.Kind != yaml.MappingNode {
-		p.add(n.Line, what+" must be a mapping of key: value")
-		return nil
-	}
-	out := map[string]entry{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if !contains(allowed, k.Value) {
-			p.add(k.Line, fmt.Sprintf("unknown field %q in %s (allowed: %s)", k.Value, what, strings.Join(allowed, ", ")))
-			continue
-		}
-		if _, dup := out[k.Value]; dup {
-			p.add(k.Line, fmt.Sprintf("%s: field %q given twice", what, k.Value))
-			continue
-		}
-		out[k.Value] = entry{k, v}
-	}
-	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func (p parser) str(m map[string]entry, key string, required bool) (string, int, bool) {
-	en, ok := m[key]
-	if !ok {
-		return "", 0, false
-	}
-	if en.val.Kind != yaml.ScalarNode || en.val.Tag == "!!null" {
-		p.add(en.val.Line, fmt.Sprintf("%q must be text", key))
-		return "", en.val.Line, false
-	}
-	v := strings.TrimSpace(en.val.Value)
-	if required && v == "" {
-		p.add(en.val.Line, fmt.Sprintf("%q is empty", key))
-		return "", en.val.Line, false
-	}
-	return v, en.val.Line, true
-}
-
-func (p parser) integer(m map[string]entry, key string, lo, hi int) (int, bool) {
-	en, ok := m[key]
-	if !ok {
-		return 0, false
-	}
-	v, err := strconv.Atoi(en.val.Value)
-	if en.val.Kind != yaml.ScalarNode || err != nil {
-		p.add(en.val.Line, fmt.Sprintf("%q must be a whole number from %d to %d, not %q", key, lo, hi, en.val.Value))
-		return 0, false
-	}
-	if v < lo || v > hi {
-		p.add(en.val.Line, fmt.Sprintf("%q is %d; it must be from %d to %d", key, v, lo, hi))
-		return 0, false
-	}
-	return v, true
+	content.Fields
 }
 
 func (p parser) limit(line int, key, v string, max int) string {
 	r := []rune(v)
 	if len(r) > max {
-		p.add(line, fmt.Sprintf("%q is %d characters; at most %d", key, len(r), max))
+		p.Add(line, fmt.Sprintf("%q is %d characters; at most %d", key, len(r), max))
 		return string(r[:max])
 	}
 	return v

@@ -366,25 +366,25 @@ func parseManifest(f file, m *store.Pack, e *Error) {
 	if !ok {
 		return
 	}
-	r := reader{file: f.name, e: e}
-	mp := r.mapping(root, "pack.yaml", []string{"id", "title", "version", "author", "licence", "license", "description"})
+	r := Fields{File: f.name, Err: e}
+	mp := r.Mapping(root, "pack.yaml", []string{"id", "title", "version", "author", "licence", "license", "description"})
 	if mp == nil {
 		return
 	}
-	if id, line, ok := r.str(mp, "id", false); ok {
+	if id, line, ok := r.Str(mp, "id", false); ok {
 		if !assets.IDPattern.MatchString(id) {
-			r.add(line, fmt.Sprintf("pack id %q: use 2-64 lowercase letters, digits and '-'", id))
+			r.Add(line, fmt.Sprintf("pack id %q: use 2-64 lowercase letters, digits and '-'", id))
 		} else {
 			m.ID = id
 		}
 	}
-	if v, _, ok := r.str(mp, "title", false); ok {
+	if v, _, ok := r.Str(mp, "title", false); ok {
 		m.Title = v
 	}
-	if v, _, ok := r.str(mp, "version", false); ok {
+	if v, _, ok := r.Str(mp, "version", false); ok {
 		m.Version = v
 	}
-	if v, _, ok := r.str(mp, "author", false); ok {
+	if v, _, ok := r.Str(mp, "author", false); ok {
 		m.Author = v
 	}
 }
