@@ -387,6 +387,33 @@ func TestWaylandOffersANotification(t *testing.T) {
 	}
 }
 
+// TestNotifyOffersSetting: on X11, with "offer as notifications" on (a
+// window manager that would give the pop-up the focus), a moment is a
+// notification too, and Start opens a normal window.
+func TestNotifyOffersSetting(t *testing.T) {
+	r := newRig(t, "")
+	r.env = map[string]string{"DISPLAY": ":0"}
+	open := r.d.Open
+	r.d.Open = func(ctx context.Context) (*core.App, error) {
+		a, err := open(ctx)
+		if err != nil {
+			return a, err
+		}
+		return a, settings.Update(ctx, a.Store, func(s *settings.Settings) { s.NotifyOffers = true })
+	}
+	r.pres.input(wednesday.Add(-70 * time.Second))
+	r.start(t)
+	eventually(t, "the notification", func() bool { return len(r.notes.all()) == 1 })
+	if len(r.uiArgs()) != 0 {
+		t.Fatalf("a pop-up was started: %q", r.uiArgs())
+	}
+	r.notes.all()[0].OnAction("start")
+	eventually(t, "the window", func() bool { return len(r.uiArgs()) == 1 })
+	if a := r.uiArgs()[0]; strings.Contains(a, "--popup") {
+		t.Fatalf("tidbit-ui %q: Start asked for it, so a normal window", a)
+	}
+}
+
 // TestMenuSnoozeReachesTheScheduler: Snooze in the menu snoozes the
 // scheduler, which survives a restart; Resume ends it.
 func TestMenuSnoozeReachesTheScheduler(t *testing.T) {

@@ -49,7 +49,10 @@ func (d *Daemon) offer(m moments.Moment) {
 	item.At, item.Row = d.Now(), 0
 	d.items.put(m.ID, item)
 	d.logRow(m, m.Context, "offered", item)
-	if d.waylandOnly() {
+	d.mu.Lock()
+	notify := d.set.NotifyOffers
+	d.mu.Unlock()
+	if notify || d.waylandOnly() {
 		d.notifyOffer(ctx, m, item)
 	} else {
 		d.openWindow("lesson", popupArgs(m, item)...)

@@ -9,7 +9,7 @@ import (
 // others (onboarded, no_tray_notice_shown) are bookkeeping kept as loaded.
 var FormKeys = []string{"calendars", "addresses", "all_day_busy", "work_start", "work_end", "work_days", "quiet",
 	"max_per_day", "max_minutes", "spacing_min", "pause_after_s", "break_after_m", "weekly_goal", "popup_hide_min",
-	"no_idle_moments", "model_host", "model", "allow_remote", "no_ai", "ai_lessons", "debug_log", "start_at_login", "theme"}
+	"no_idle_moments", "notify_offers", "model_host", "model", "allow_remote", "no_ai", "ai_lessons", "debug_log", "start_at_login", "theme"}
 
 // Form is the edit model of a Settings window, free of any toolkit: the
 // text of every field as the user left it. Lists are one line with

@@ -37,6 +37,7 @@ var Fields = []Field{
 	{Key: "weekly_goal", Label: "Weekly goal", Help: "items a week", Min: 1, Max: 500},
 	{Key: "popup_hide_min", Label: "Pop-up hides after (minutes)", Help: "an untouched pop-up hides and its item waits", Min: 1, Max: 60},
 	{Key: "no_idle_moments", Label: "No pop-ups on idle alone", Help: "true: pop-ups only around calendar events"},
+	{Key: "notify_offers", Label: "Offer as notifications", Help: "true: offers are desktop notifications with Start and Later instead of a pop-up window"},
 	{Key: "model_host", Label: "Model server", Help: "host:port or URL of an Ollama server; empty: $OLLAMA_HOST, else 127.0.0.1:11434"},
 	{Key: "model", Label: "Model", Help: "the model to use; empty: the default"},
 	{Key: "allow_remote", Label: "Allow a remote model server", Help: "true sends lesson text and answers to a model server on another computer"},

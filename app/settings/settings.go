@@ -53,6 +53,11 @@ type Settings struct {
 	PopupHideMin int `json:"popup_hide_min,omitempty"` // an untouched pop-up hides after (default 3)
 	// IdleMoments off means no pop-ups on idle alone (calendar moments only).
 	NoIdleMoments bool `json:"no_idle_moments,omitempty"`
+	// NotifyOffers offers each item as a desktop notification (Start,
+	// Later) instead of the pop-up window: for a desktop whose window
+	// manager gives new windows the focus whatever they ask (Wayland
+	// without XWayland always gets notifications).
+	NotifyOffers bool `json:"notify_offers,omitempty"`
 
 	ModelHost   string `json:"model_host,omitempty"`   // "" : OLLAMA_HOST, else 127.0.0.1:11434
 	Model       string `json:"model,omitempty"`        // "" : llm.DefaultModel

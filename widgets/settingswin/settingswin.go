@@ -177,7 +177,8 @@ func (w *Window) build() fyne.CanvasObject {
 		container.NewGridWithColumns(2, w.entry("pause_after_s", "45-120: idle this long is a natural pause"),
 			w.entry("break_after_m", "away this long is a break")),
 		w.entry("popup_hide_min", "an untouched pop-up hides; its lesson waits"),
-		w.check("no_idle_moments", "Pop up only around calendar events, not at idle pauses"))
+		w.check("no_idle_moments", "Pop up only around calendar events, not at idle pauses"),
+		w.check("notify_offers", "Offer as a desktop notification instead of a pop-up window"))
 
 	// Model.
 	w.remoteMsg = formkit.Note(RemoteWarning)

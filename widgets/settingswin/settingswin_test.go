@@ -305,7 +305,8 @@ func TestKeyboard(t *testing.T) {
 	got := strings.Join(order, " | ")
 	want := "button Check | button Remove | new calendar | button Add | addresses | check All-day events block time | work_start | work_end | " +
 		"check Mon | check Tue | check Wed | check Thu | check Fri | check Sat | check Sun | quiet | max_per_day | max_minutes | spacing_min | weekly_goal | " +
-		"pause_after_s | break_after_m | popup_hide_min | check Pop up only around calendar events, not at idle pauses | model_host | model | " +
+		"pause_after_s | break_after_m | popup_hide_min | check Pop up only around calendar events, not at idle pauses | " +
+		"check Offer as a desktop notification instead of a pop-up window | model_host | model | " +
 		"check Allow a remote model server (on another computer) | button Check the model server | check Never use the model (authored questions only) | " +
 		"check Write new micro-lessons for gaps (AI, opt-in) | check Keep a local debug log of prompts and model answers | " +
 		"check Start Tidbit when I log in | theme | button Close | button Save"
