@@ -540,7 +540,17 @@ Exits with status 1 when a check fails (a warning is not a failure).`,
 				st = s
 				return r
 			}})
-			checks = append(checks, doctor.Display(env), doctor.TrayHost(env), doctor.IdleSource(env),
+			checks = append(checks, doctor.Display(env),
+				doctor.Check{Name: "pop-up", Run: func(ctx context.Context) doctor.Result {
+					notify := false
+					if st != nil {
+						if s, err := settings.Load(ctx, st); err == nil {
+							notify = s.NotifyOffers
+						}
+					}
+					return doctor.Popup(env, notify).Run(ctx)
+				}},
+				doctor.TrayHost(env), doctor.IdleSource(env),
 				doctor.Check{Name: "calendars", Run: func(ctx context.Context) doctor.Result { return checkCalendars(ctx, st) }},
 				doctor.Check{Name: "moments", Run: func(ctx context.Context) doctor.Result { return checkMoments(ctx, st, c.Now(), c.Loc) }},
 				doctor.Check{Name: "model server", Run: func(ctx context.Context) doctor.Result { return c.checkModel(ctx, st) }},

@@ -3,11 +3,17 @@ package doctor
 import (
 	"context"
 	"fmt"
+	"io"
+	"log"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/godbus/dbus/v5"
+	"github.com/jezek/xgb"
+	"github.com/jezek/xgb/xproto"
 
 	"github.com/tidbit-learn/tidbit/scheduler/presence"
 )
@@ -136,4 +142,85 @@ func orDash(display string) string {
 		return "-"
 	}
 	return display
+}
+
+// PopupWMs are the X11 window managers, by the name they give themselves,
+// under which the end-to-end tests (cmd/tidbit-ui, TestDesktopPopup) check
+// that the lesson pop-up takes no keyboard focus.
+var PopupWMs = []string{"Openbox", "Xfwm4", "Metacity"}
+
+var quietXGB sync.Once
+
+// WindowManager is the name the window manager of an X11 display gives
+// itself (_NET_WM_NAME of its _NET_SUPPORTING_WM_CHECK window); "" when
+// none says (no EWMH window manager runs).
+func WindowManager(display string) (string, error) {
+	quietXGB.Do(func() { xgb.Logger = log.New(io.Discard, "", 0) }) // it warns about a missing .Xauthority
+	c, err := xgb.NewConnDisplay(display)
+	if err != nil {
+		return "", fmt.Errorf("connecting to X display %s: %w", display, err)
+	}
+	defer c.Close()
+	atom := func(name string) (xproto.Atom, error) {
+		r, err := xproto.InternAtom(c, false, uint16(len(name)), name).Reply()
+		if err != nil {
+			return 0, err
+		}
+		return r.Atom, nil
+	}
+	check, err := atom("_NET_SUPPORTING_WM_CHECK")
+	if err != nil {
+		return "", err
+	}
+	name, err := atom("_NET_WM_NAME")
+	if err != nil {
+		return "", err
+	}
+	root := xproto.Setup(c).DefaultScreen(c).Root
+	r, err := xproto.GetProperty(c, false, root, check, xproto.AtomWindow, 0, 1).Reply()
+	if err != nil || len(r.Value) != 4 {
+		return "", err
+	}
+	n, err := xproto.GetProperty(c, false, xproto.Window(xgb.Get32(r.Value)), name, xproto.GetPropertyTypeAny, 0, 64).Reply()
+	if err != nil {
+		return "", err
+	}
+	return string(n.Value), nil
+}
+
+// Popup says how an offer will appear on this desktop: as a notification
+// (notifyOffers, or Wayland without XWayland), or as the pop-up window
+// under a window manager the pop-up was or was not checked under. A
+// window manager Tidbit was not tested with is a warning, with the way
+// out should a pop-up take the keyboard focus there.
+func Popup(env Env, notifyOffers bool) Check {
+	return Check{Name: "pop-up", Run: func(ctx context.Context) Result {
+		x := env.Getenv("DISPLAY")
+		switch {
+		case notifyOffers:
+			return Result{Status: OK, Detail: "offers come as desktop notifications (notify_offers is on)"}
+		case x == "" && env.Getenv("WAYLAND_DISPLAY") != "":
+			return Result{Status: OK, Detail: "offers come as desktop notifications (Wayland without XWayland)"}
+		case x == "":
+			return Result{Status: OK, Detail: "no display: no pop-ups (see display)"}
+		}
+		wm, err := WindowManager(x)
+		return popupUnder(wm, err)
+	}}
+}
+
+// popupUnder is Popup's verdict on an X11 window manager named wm (err:
+// it could not be asked).
+func popupUnder(wm string, err error) Result {
+	switch {
+	case err != nil:
+		return Result{Status: Warn, Detail: fmt.Sprintf("cannot ask the window manager: %v", err)}
+	case wm == "":
+		return Result{Status: Warn, Detail: "no window manager answers (EWMH): the pop-up cannot be kept on top and off the task bar",
+			Fix: "if a pop-up gets in your way, run `tidbit settings set notify_offers=true`"}
+	case slices.Contains(PopupWMs, wm):
+		return Result{Status: OK, Detail: fmt.Sprintf("the pop-up takes no keyboard focus under %s (tested)", wm)}
+	}
+	return Result{Status: Warn, Detail: fmt.Sprintf("the pop-up was not tested under %s (tested: %s)", wm, strings.Join(PopupWMs, ", ")),
+		Fix: "if a pop-up takes your keyboard focus, run `tidbit settings set notify_offers=true`"}
 }

@@ -5,6 +5,7 @@ package session
 import (
 	"context"
 	"errors"
+	"github.com/tidbit-learn/tidbit/app/doctor"
 	"os"
 	"strings"
 	"syscall"
@@ -12,8 +13,6 @@ import (
 	"time"
 
 	"github.com/godbus/dbus/v5"
-	"github.com/jezek/xgb"
-	"github.com/jezek/xgb/xproto"
 )
 
 // TestStartAndClose brings a full session up (the panel's tray watcher
@@ -116,35 +115,23 @@ func TestWindowManagers(t *testing.T) {
 			if got := wmName(t, s.Display); got != tc.answers {
 				t.Fatalf("the window manager is %q, want %q", got, tc.answers)
 			}
+			// `tidbit doctor` knows the pop-up was tested under it.
+			env := doctor.Env{Getenv: func(k string) string { return map[string]string{"DISPLAY": s.Display}[k] }}
+			if r := doctor.Popup(env, false).Run(t.Context()); r.Status != doctor.OK || !strings.Contains(r.Detail, tc.answers+" (tested)") {
+				t.Fatalf("doctor's pop-up check: %+v", r)
+			}
 		})
 	}
 }
 
-// wmName is the _NET_WM_NAME of the window manager's check window.
+// wmName is the name the window manager gives itself, as `tidbit doctor`
+// reads it.
 func wmName(t *testing.T, display string) string {
-	c, err := xgb.NewConnDisplay(display)
+	name, err := doctor.WindowManager(display)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
-	atom := func(name string) xproto.Atom {
-		r, err := xproto.InternAtom(c, false, uint16(len(name)), name).Reply()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r.Atom
-	}
-	root := xproto.Setup(c).DefaultScreen(c).Root
-	r, err := xproto.GetProperty(c, false, root, atom("_NET_SUPPORTING_WM_CHECK"), xproto.AtomWindow, 0, 1).Reply()
-	if err != nil || len(r.Value) != 4 {
-		t.Fatalf("no _NET_SUPPORTING_WM_CHECK on the root window: %v", err)
-	}
-	check := xproto.Window(xgb.Get32(r.Value))
-	n, err := xproto.GetProperty(c, false, check, atom("_NET_WM_NAME"), xproto.GetPropertyTypeAny, 0, 64).Reply()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(n.Value)
+	return name
 }
 
 func TestMissingWM(t *testing.T) {
